@@ -1,0 +1,602 @@
+using ParkGrid.Runtime.Storage;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using ParkGrid.Runtime.Metrics;
+using ParkGrid.Runtime.Timers;
+
+namespace ParkGrid.Runtime.Catalog;
+
+internal enum ActivationStatus { Activating, Valid, Deactivating, Invalid }
+
+/// <summary>
+/// One live instance of a grain. It owns a mailbox and runs at most one turn at a time (read-only and
+/// always-interleave calls excepted), one thread at a time: it is its own SynchronizationContext, so the
+/// continuations of a grain's awaits come back here and run in order with everything else.
+/// </summary>
+internal sealed class Activation : SynchronizationContext, IGrainContext, IThreadPoolWorkItem
+{
+    private const int DrainBudget = 256;
+    [ThreadStatic] private static int t_inlineDepth;
+
+    private readonly GrainRuntime _runtime;
+    private readonly GrainClass _class;
+    private readonly object _lock = new();
+    private readonly MessageQueue _mailbox = new();
+    private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
+    private List<Message>? _asyncTurns;
+    private List<GrainTimer>? _timers;
+    private List<IStateFacet>? _states;
+    private Dictionary<string, Random>? _randoms;
+    private SystemMessage? _deactivation;
+    private bool _executing;
+    private bool _exclusiveRunning;
+    private bool _deactivateOnIdle;
+    private int _running;
+    private int _runningReadOnly;
+    private long _lastActivityMs;
+    private long _keepAliveUntilMs;
+    internal bool Watched;      // guarded by _lock; see CallWatchdog
+    internal bool InCollector;  // guarded by the collector's lock
+
+    public Activation(GrainRuntime runtime, GrainClass grainClass, GrainId grainId)
+    {
+        _runtime = runtime;
+        _class = grainClass;
+        GrainId = grainId;
+        Status = ActivationStatus.Activating;
+    }
+
+    public GrainId GrainId { get; }
+    public object? GrainInstance { get; private set; }
+    public GrainClass Class => _class;
+    internal GrainRuntime Runtime => _runtime;
+    internal volatile ActivationStatus Status;
+    internal long LastActivityMs => Volatile.Read(ref _lastActivityMs);
+    internal ulong TraceId;
+
+    // ---- IGrainContext -------------------------------------------------------------------------
+
+    public IGrainFactory GrainFactory => _runtime;
+    public IClock Clock => _runtime.Scheduler.Clock;
+
+    public Random GetRandom(string purpose)
+    {
+        _randoms ??= new Dictionary<string, Random>(StringComparer.Ordinal);
+        if (!_randoms.TryGetValue(purpose, out var random))
+            _randoms[purpose] = random = _runtime.RandomStreams.Get(GrainId, purpose);
+        return random;
+    }
+
+    public IPersistentState<TState> GetPersistentState<TState>(string stateName, string? storageName) where TState : new()
+    {
+        _states ??= [];
+        foreach (var existing in _states)
+            if (existing.Name == stateName)
+                return existing as IPersistentState<TState> ?? throw new InvalidOperationException(
+                    $"{GrainId} asks for state '{stateName}' as {typeof(TState).Name}, but it was already declared with another type.");
+        var facet = new PersistentStateFacet<TState>(stateName, GrainId, _runtime.GetStorage(storageName));
+        _states.Add(facet);
+        return facet;
+    }
+
+    public IGrainTimer RegisterTimer(Func<object?, CancellationToken, Task> callback, object? state, GrainTimerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (options.DueTime < Duration.Zero || options.Period <= Duration.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), $"A grain timer needs a due time ≥ 0 and a period > 0; got due {options.DueTime}, period {options.Period}.");
+        if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid)
+            throw new InvalidOperationException($"{GrainId} is deactivating; it cannot register a timer.");
+        var timer = new GrainTimer(this, callback, state, options);
+        lock (_lock) (_timers ??= []).Add(timer);
+        timer.Start();
+        return timer;
+    }
+
+    internal void RemoveTimer(GrainTimer timer)
+    {
+        lock (_lock) _timers?.Remove(timer);
+    }
+
+    public Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, Duration dueTime, Duration period)
+    {
+        if (!_class.IsRemindable)
+            throw new InvalidOperationException($"{_class.Type.Name} must implement IRemindable to register reminder '{reminderName}'.");
+        return _runtime.Reminders.RegisterOrUpdateAsync(GrainId, reminderName, dueTime, period);
+    }
+
+    public Task UnregisterReminder(IGrainReminder reminder) => _runtime.Reminders.UnregisterAsync(GrainId, reminder);
+    public Task<IGrainReminder?> GetReminder(string reminderName) => _runtime.Reminders.GetAsync(GrainId, reminderName);
+    public Task<IReadOnlyList<IGrainReminder>> GetReminders() => _runtime.Reminders.GetAllAsync(GrainId);
+
+    public void DeactivateOnIdle()
+    {
+        lock (_lock) _deactivateOnIdle = true;
+    }
+
+    public void DelayDeactivation(Duration period)
+    {
+        var until = _runtime.Scheduler.NowMilliseconds + (long)period.TotalMilliseconds;
+        lock (_lock) _keepAliveUntilMs = Math.Max(_keepAliveUntilMs, until);
+    }
+
+    // ---- SynchronizationContext: continuations of this grain's awaits come back here ------------
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            (_continuations ??= new()).Enqueue((d, state));
+            schedule = !_executing;
+            _executing = true;
+        }
+        if (schedule) _runtime.Scheduler.Schedule(this);
+    }
+
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("Grain code cannot block on its own activation; await instead.");
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    // ---- Calls ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Starts a call. When the activation is idle the turn runs right here on the caller's thread (no queue,
+    /// no thread hop); otherwise the call waits in the mailbox. Returns null if this activation is gone and
+    /// the caller must look the grain up again.
+    /// </summary>
+    public Task? TryCall<TResult>(GrainRequest request, bool isVoid)
+    {
+        var method = request.Method;
+        lock (_lock)
+        {
+            if (Status == ActivationStatus.Invalid) return null;
+            if (!CanRunInline(method))
+            {
+                var queued = new CallMessage<TResult>(request, SynchronizationContext.Current is null);
+                EnqueueLocked(queued);
+                return queued.Promise.Task;
+            }
+            _executing = true;
+            _running++;
+            if (method.IsReadOnly) _runningReadOnly++;
+        }
+        return RunInline<TResult>(request, isVoid);
+    }
+
+    private bool CanRunInline(GrainMethod method) =>
+        Status == ActivationStatus.Valid && !_executing && _mailbox.Count == 0 && (_continuations is null || _continuations.Count == 0)
+        && _runtime.Options.InlineTurns && t_inlineDepth < _runtime.Options.MaxInlineDepth
+        && CanStart(method.IsReadOnly, method.AlwaysInterleave, exclusive: false);
+
+    private Task RunInline<TResult>(GrainRequest request, bool isVoid)
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        t_inlineDepth++;
+        var start = Stopwatch.GetTimestamp();
+        _runtime.TurnObserver?.Invoke(this, request.Method.Name);
+        Task turn;
+        try
+        {
+            turn = request.InvokeOn(GrainInstance!);
+        }
+        catch (Exception e)
+        {
+            turn = isVoid ? Task.FromException(e) : Task.FromException<TResult>(e);
+        }
+        finally
+        {
+            t_inlineDepth--;
+            SetSynchronizationContext(previous);
+        }
+
+        if (turn.IsCompleted)
+        {
+            FinishTurn(request.Method.IsReadOnly, exclusive: false, countsAsActivity: true, turn);
+            _runtime.Statistics.ForMethod(_class.GrainTypeName, request.Method).Record(Stopwatch.GetTimestamp() - start, !turn.IsCompletedSuccessfully);
+            ReleaseAfterInline();
+            // The grain's own task is the answer; a throw turned into a task above is typed for the caller.
+            return isVoid || turn is Task<TResult> ? turn : Task.FromException<TResult>(turn.Exception!.InnerException!);
+        }
+
+        // The turn awaits something: the caller gets a promise that can time out, completed when the turn ends.
+        var message = new CallMessage<TResult>(request, previous is null)
+        {
+            Activation = this,
+            StartTimestamp = start,
+            StartedMs = _runtime.Scheduler.NowMilliseconds,
+        };
+        lock (_lock)
+        {
+            (_asyncTurns ??= []).Add(message);
+            _runtime.Watchdog.Watch(this);
+        }
+        turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ReleaseAfterInline();
+        return message.Promise.Task;
+    }
+
+    private void ReleaseAfterInline()
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            schedule = HasWorkLocked();
+            _executing = schedule;
+        }
+        if (schedule) _runtime.Scheduler.Schedule(this);
+    }
+
+    /// <summary>Queues a message that is already built (forwarded calls, timer ticks, reminders). False if this activation is gone.</summary>
+    public bool TryEnqueue(Message message)
+    {
+        lock (_lock)
+        {
+            if (Status == ActivationStatus.Invalid) return false;
+            EnqueueLocked(message);
+            return true;
+        }
+    }
+
+    private void EnqueueLocked(Message message)
+    {
+        message.EnqueuedMs = _runtime.Scheduler.NowMilliseconds;
+        _mailbox.Enqueue(message);
+        if (!_executing)
+        {
+            _executing = true;
+            _runtime.Scheduler.Schedule(this);
+        }
+        else if (message.IsCall) _runtime.Watchdog.Watch(this);
+    }
+
+    // ---- The drain loop -------------------------------------------------------------------------
+
+    /// <summary>Runs queued continuations and turns, one at a time, until nothing can start.</summary>
+    public void Execute()
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        var reschedule = false;
+        try
+        {
+            for (var budget = DrainBudget; ; budget--)
+            {
+                Message? message = null;
+                (SendOrPostCallback Callback, object? State) continuation = default;
+                lock (_lock)
+                {
+                    if (budget == 0 && HasWorkLocked())
+                    {
+                        reschedule = true; // let other activations run; keep ownership
+                        break;
+                    }
+                    if (_continuations is { Count: > 0 }) continuation = _continuations.Dequeue();
+                    else if ((message = TakeStartableLocked()) is null)
+                    {
+                        _executing = false;
+                        if (_mailbox.Count > 0 && message is null) _runtime.Watchdog.Watch(this);
+                        return;
+                    }
+                }
+
+                if (message is null) RunContinuation(continuation);
+                else StartTurn(message);
+            }
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+        if (reschedule) _runtime.Scheduler.Schedule(this);
+    }
+
+    private void RunContinuation((SendOrPostCallback Callback, object? State) continuation)
+    {
+        try
+        {
+            continuation.Callback(continuation.State);
+        }
+        catch (Exception e)
+        {
+            // Continuations of async methods never throw; anything else that was posted must not kill the drain.
+            _runtime.Logger.LogError(e, "A continuation posted to {GrainId} threw", GrainId);
+        }
+    }
+
+    private bool HasWorkLocked() => _continuations is { Count: > 0 } || _mailbox.Count > 0;
+
+    private bool CanStart(bool readOnly, bool alwaysInterleave, bool exclusive)
+    {
+        if (_exclusiveRunning) return false;
+        if (exclusive) return _running == 0;
+        if (Status != ActivationStatus.Valid) return false;
+        if (alwaysInterleave || _class.IsReentrant) return true;
+        return _running == 0 || (readOnly && _running == _runningReadOnly);
+    }
+
+    /// <summary>The head of the mailbox if it may start; otherwise the first call allowed to interleave (FIFO otherwise).</summary>
+    private Message? TakeStartableLocked()
+    {
+        if (_mailbox.Count == 0) return null;
+        if (Status == ActivationStatus.Invalid) return null;
+        var index = -1;
+        var head = _mailbox[0];
+        if (CanStart(head.IsReadOnly, head.AlwaysInterleave, head.IsExclusive)) index = 0;
+        else if (Status == ActivationStatus.Valid && !_exclusiveRunning)
+        {
+            for (var i = 1; i < _mailbox.Count; i++)
+            {
+                var m = _mailbox[i];
+                if (!m.IsExclusive && (m.AlwaysInterleave || _class.IsReentrant)) { index = i; break; }
+            }
+        }
+        if (index < 0) return null;
+        var message = _mailbox.RemoveAt(index);
+        _running++;
+        if (message.IsReadOnly) _runningReadOnly++;
+        if (message.IsExclusive) _exclusiveRunning = true;
+        return message;
+    }
+
+    private void StartTurn(Message message)
+    {
+        message.Activation = this;
+        message.StartTimestamp = Stopwatch.GetTimestamp();
+        message.StartedMs = _runtime.Scheduler.NowMilliseconds;
+        _runtime.TurnObserver?.Invoke(this, message.TraceName);
+        Task turn;
+        try
+        {
+            turn = message.Run(this);
+        }
+        catch (Exception e)
+        {
+            turn = Task.FromException(e);
+        }
+
+        if (turn.IsCompleted)
+        {
+            EndTurn(message, turn);
+            return;
+        }
+        lock (_lock)
+        {
+            (_asyncTurns ??= []).Add(message);
+            if (message.IsCall) _runtime.Watchdog.Watch(this);
+        }
+        turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void EndTurn(Message message, Task turn)
+    {
+        lock (_lock) _asyncTurns?.Remove(message);
+        FinishTurn(message.IsReadOnly, message.IsExclusive, message.CountsAsActivity, turn);
+        if (message.Method is { } method)
+            _runtime.Statistics.ForMethod(_class.GrainTypeName, method).Record(Stopwatch.GetTimestamp() - message.StartTimestamp, !turn.IsCompletedSuccessfully);
+        message.Complete(turn);
+        bool schedule;
+        lock (_lock)
+        {
+            schedule = !_executing && HasWorkLocked();
+            if (schedule) _executing = true;
+        }
+        if (schedule) _runtime.Scheduler.Schedule(this);
+    }
+
+    /// <summary>Bookkeeping common to every finished turn; may queue a deactivation.</summary>
+    private void FinishTurn(bool readOnly, bool exclusive, bool countsAsActivity, Task turn)
+    {
+        lock (_lock)
+        {
+            _running--;
+            if (readOnly) _runningReadOnly--;
+            if (exclusive) _exclusiveRunning = false;
+            if (countsAsActivity) _lastActivityMs = _runtime.Scheduler.NowMilliseconds;
+            if (Status != ActivationStatus.Valid) return;
+            if (turn.IsFaulted && turn.Exception!.InnerException is InconsistentStateException)
+                RequestDeactivationLocked(DeactivationReason.InconsistentState, front: true);
+            else if (_deactivateOnIdle && _running == 0)
+            {
+                _deactivateOnIdle = false;
+                RequestDeactivationLocked(DeactivationReason.ApplicationRequested, front: false);
+            }
+        }
+    }
+
+    // ---- Call timeouts --------------------------------------------------------------------------
+
+    /// <summary>
+    /// Fails calls that have waited longer than the timeout, queued or running. Returns the earliest start of a
+    /// call still waiting (long.MaxValue if none), and stops being watched when nothing waits.
+    /// </summary>
+    internal long ExpireWaitingCalls(long nowMs, long timeoutMs, CallWatchdog watchdog)
+    {
+        List<(Message Message, string Reason)>? expired = null;
+        var earliest = long.MaxValue;
+        lock (_lock)
+        {
+            var busyWith = DescribeRunningLocked();
+            for (var i = 0; i < _mailbox.Count; i++)
+            {
+                var m = _mailbox[i];
+                if (!m.IsCall) continue;
+                if (m.EnqueuedMs + timeoutMs <= nowMs)
+                {
+                    _mailbox.RemoveAt(i--);
+                    (expired ??= []).Add((m,
+                        $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: it waited in the queue while {GrainId} was busy running {busyWith}. " +
+                        "If that call is itself waiting on this one (a call cycle such as A → B → A), mark a method [AlwaysInterleave] or the grain [Reentrant], or break the cycle."));
+                }
+                else earliest = Math.Min(earliest, m.EnqueuedMs);
+            }
+            if (_asyncTurns is not null)
+                foreach (var m in _asyncTurns)
+                {
+                    if (!m.IsCall || m.TimedOut) continue;
+                    if (m.StartedMs + timeoutMs <= nowMs)
+                    {
+                        m.TimedOut = true;
+                        (expired ??= []).Add((m,
+                            $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: the grain started it but it has not finished; it is waiting on something, such as another grain's call that cannot run."));
+                    }
+                    else earliest = Math.Min(earliest, m.StartedMs);
+                }
+            if (earliest == long.MaxValue)
+            {
+                Watched = false;
+                watchdog.Forget(this);
+            }
+        }
+        if (expired is not null)
+            foreach (var (m, reason) in expired)
+            {
+                _runtime.Statistics.CallTimedOut();
+                m.Fail(new GrainCallTimeoutException(reason));
+            }
+        return earliest;
+    }
+
+    private string DescribeRunningLocked()
+    {
+        if (_asyncTurns is { Count: > 0 }) return string.Join(", ", _asyncTurns.Select(m => m.Describe()));
+        return _running > 0 ? "another turn" : "nothing (it was starting)";
+    }
+
+    private static string Format(long ms) => ms % 1000 == 0 ? $"{ms / 1000} s" : $"{ms} ms";
+
+    // ---- Lifecycle ------------------------------------------------------------------------------
+
+    /// <summary>Queues the activation turn at the front; called once by whoever created this activation.</summary>
+    internal void BeginActivation()
+    {
+        lock (_lock)
+        {
+            _mailbox.PushFront(new SystemMessage(SystemTurn.Activate, static a => a.ActivateAsync(), "activate"));
+            if (!_executing)
+            {
+                _executing = true;
+                _runtime.Scheduler.Schedule(this);
+            }
+        }
+    }
+
+    private async Task ActivateAsync()
+    {
+        try
+        {
+            GrainInstance = _class.Create(this);
+            if (_states is not null)
+                foreach (var state in _states) await state.ReadAsync();
+            if (GrainInstance is Grain grain) await grain.OnActivateAsync(CancellationToken.None);
+            lock (_lock)
+            {
+                Status = ActivationStatus.Valid;
+                _lastActivityMs = _runtime.Scheduler.NowMilliseconds;
+            }
+            _runtime.Statistics.ActivationAdded(_class.GrainTypeName);
+            _runtime.Collector.Track(this);
+        }
+        catch (Exception e)
+        {
+            var error = new GrainActivationException($"Activating {GrainId} ({_class.Type.Name}) failed: {e.Message}", e);
+            List<Message> waiting;
+            lock (_lock)
+            {
+                Status = ActivationStatus.Invalid;
+                waiting = _mailbox.TakeAll();
+            }
+            DisposeTimers();
+            _runtime.Directory.Remove(this);
+            _runtime.Logger.LogWarning(e, "Activating {GrainId} failed", GrainId);
+            foreach (var m in waiting) m.Fail(error);
+        }
+    }
+
+    /// <summary>Queues a deactivation unless one is queued already; returns its completion.</summary>
+    internal Task RequestDeactivation(DeactivationReason reason)
+    {
+        lock (_lock)
+        {
+            if (Status == ActivationStatus.Invalid) return Task.CompletedTask;
+            return RequestDeactivationLocked(reason, front: false);
+        }
+    }
+
+    private Task RequestDeactivationLocked(DeactivationReason reason, bool front)
+    {
+        if (_deactivation is not null) return _deactivation.Done;
+        _deactivation = new SystemMessage(SystemTurn.Deactivate, a => a.DeactivateAsync(reason), $"deactivate ({reason})");
+        if (front) _mailbox.PushFront(_deactivation);
+        else _mailbox.Enqueue(_deactivation);
+        if (!_executing)
+        {
+            _executing = true;
+            _runtime.Scheduler.Schedule(this);
+        }
+        return _deactivation.Done;
+    }
+
+    private async Task DeactivateAsync(DeactivationReason reason)
+    {
+        Status = ActivationStatus.Deactivating;
+        DisposeTimers();
+        try
+        {
+            if (GrainInstance is Grain grain) await grain.OnDeactivateAsync(reason, CancellationToken.None);
+            // State is flushed first, unless storage has just told us our copy is stale.
+            if (reason != DeactivationReason.InconsistentState && _states is not null)
+                foreach (var state in _states)
+                    if (state.IsDirty) await state.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            _runtime.Logger.LogError(e, "Deactivating {GrainId} ({Reason}) failed; its unsaved state is lost", GrainId, reason);
+        }
+        finally
+        {
+            List<Message> leftovers;
+            lock (_lock)
+            {
+                Status = ActivationStatus.Invalid;
+                leftovers = _mailbox.TakeAll();
+            }
+            _runtime.Directory.Remove(this);
+            _runtime.Statistics.ActivationRemoved(_class.GrainTypeName);
+            // Calls and reminders that arrived meanwhile go to a fresh activation; timer ticks died with this one.
+            foreach (var m in leftovers)
+                if (m is not SystemMessage { Kind: SystemTurn.TimerTick or SystemTurn.Deactivate or SystemTurn.Activate })
+                    _runtime.Forward(GrainId, m);
+        }
+    }
+
+    private void DisposeTimers()
+    {
+        GrainTimer[] timers;
+        lock (_lock)
+        {
+            if (_timers is null || _timers.Count == 0) return;
+            timers = [.. _timers];
+        }
+        foreach (var t in timers) t.Dispose();
+    }
+
+    /// <summary>If idle past the collection age, queues a deactivation; returns when to look again (or null if gone).</summary>
+    internal long? TryCollect(long nowMs, long ageMs)
+    {
+        lock (_lock)
+        {
+            if (Status != ActivationStatus.Valid || _deactivation is not null) return null;
+            var expiry = Math.Max(_lastActivityMs + ageMs, _keepAliveUntilMs);
+            if (_running > 0 || _executing || HasWorkLocked() || expiry > nowMs) return Math.Max(expiry, nowMs + 1);
+            RequestDeactivationLocked(DeactivationReason.IdleCollection, front: false);
+            return null;
+        }
+    }
+
+    public override string ToString() => $"activation of {GrainId} ({Status})";
+}

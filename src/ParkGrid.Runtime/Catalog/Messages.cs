@@ -1,0 +1,142 @@
+using System.Diagnostics;
+
+namespace ParkGrid.Runtime.Catalog;
+
+/// <summary>One unit of work for an activation: a grain call, or a system turn (activate, deactivate, timer tick, reminder).</summary>
+internal abstract class Message
+{
+    public long EnqueuedMs;
+    public long StartedMs;
+    public long StartTimestamp;
+    public bool TimedOut;
+    public Activation? Activation;
+
+    public virtual bool IsReadOnly => false;
+    public virtual bool AlwaysInterleave => false;
+    /// <summary>Activation and deactivation run alone: nothing interleaves with them.</summary>
+    public virtual bool IsExclusive => false;
+    /// <summary>Whether finishing this turn counts as activity for idle collection.</summary>
+    public virtual bool CountsAsActivity => true;
+    /// <summary>Calls can time out and be forwarded after a deactivation; system turns have their own rules.</summary>
+    public virtual bool IsCall => false;
+    public virtual GrainMethod? Method => null;
+
+    public abstract Task Run(Activation activation);
+    public abstract void Complete(Task turn);
+    public abstract void Fail(Exception exception);
+    public abstract string Describe();
+    /// <summary>Stable across processes, for the deterministic trace.</summary>
+    public abstract string TraceName { get; }
+}
+
+/// <summary>A grain call waiting for, or running, its turn; the caller awaits <see cref="Promise"/>.</summary>
+internal sealed class CallMessage<TResult>(GrainRequest request, bool runContinuationsAsynchronously) : Message
+{
+    public readonly TaskCompletionSource<TResult> Promise = new(
+        runContinuationsAsynchronously ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+
+    public override bool IsReadOnly => request.Method.IsReadOnly;
+    public override bool AlwaysInterleave => request.Method.AlwaysInterleave;
+    public override bool IsCall => true;
+    public override GrainMethod Method => request.Method;
+    public override string TraceName => request.Method.Name;
+
+    public override Task Run(Activation activation) => request.InvokeOn(activation.GrainInstance!);
+
+    public override void Complete(Task turn)
+    {
+        if (turn.IsCompletedSuccessfully)
+            Promise.TrySetResult(turn is Task<TResult> typed ? typed.Result : default!);
+        else if (turn.IsCanceled)
+            Promise.TrySetCanceled();
+        else
+            Promise.TrySetException(turn.Exception!.InnerExceptions);
+    }
+
+    public override void Fail(Exception exception) => Promise.TrySetException(exception);
+    public override string Describe() => request.Method.ToString();
+}
+
+internal enum SystemTurn { Activate, Deactivate, TimerTick, Reminder }
+
+/// <summary>A turn the runtime itself starts.</summary>
+internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body, string description, bool interleave = false, bool countsAsActivity = true) : Message
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SystemTurn Kind { get; } = kind;
+    public Task Done => _done.Task;
+    public override bool IsExclusive => Kind is SystemTurn.Activate or SystemTurn.Deactivate;
+    public override bool AlwaysInterleave => interleave;
+    public override bool CountsAsActivity => countsAsActivity;
+    public override string TraceName => description;
+
+    public override Task Run(Activation activation) => body(activation);
+
+    public override void Complete(Task turn)
+    {
+        if (turn.IsCompletedSuccessfully) _done.TrySetResult();
+        else if (turn.IsCanceled) _done.TrySetCanceled();
+        else _done.TrySetException(turn.Exception!.InnerExceptions);
+    }
+
+    public override void Fail(Exception exception) => _done.TrySetException(exception);
+    public override string Describe() => description;
+}
+
+/// <summary>A small FIFO that also allows taking from the middle (for calls allowed to interleave).</summary>
+internal sealed class MessageQueue
+{
+    private Message[] _items = []; // most activations never queue: allocate on first use
+    private int _head;
+    private int _count;
+
+    public int Count => _count;
+
+    public Message this[int index] => _items[(_head + index) & (_items.Length - 1)];
+
+    public void Enqueue(Message message)
+    {
+        Grow();
+        _items[(_head + _count) & (_items.Length - 1)] = message;
+        _count++;
+    }
+
+    public void PushFront(Message message)
+    {
+        Grow();
+        _head = (_head - 1) & (_items.Length - 1);
+        _items[_head] = message;
+        _count++;
+    }
+
+    public Message RemoveAt(int index)
+    {
+        Debug.Assert(index < _count);
+        var mask = _items.Length - 1;
+        var message = _items[(_head + index) & mask];
+        for (var i = index; i < _count - 1; i++) _items[(_head + i) & mask] = _items[(_head + i + 1) & mask];
+        _items[(_head + _count - 1) & mask] = null!;
+        _count--;
+        return message;
+    }
+
+    public List<Message> TakeAll()
+    {
+        var all = new List<Message>(_count);
+        for (var i = 0; i < _count; i++) all.Add(this[i]);
+        Array.Clear(_items);
+        _head = 0;
+        _count = 0;
+        return all;
+    }
+
+    private void Grow()
+    {
+        if (_count < _items.Length) return;
+        var bigger = new Message[Math.Max(4, _items.Length * 2)];
+        for (var i = 0; i < _count; i++) bigger[i] = this[i];
+        _items = bigger;
+        _head = 0;
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ParkGrid.Runtime.Catalog;
+using ParkGrid.Runtime.Hosting;
+using ParkGrid.Runtime.Metrics;
+using ParkGrid.Runtime.Reminders;
+using ParkGrid.Runtime.Scheduling;
+
+namespace ParkGrid.Runtime;
+
+/// <summary>
+/// The grain runtime: resolves grain references to activations, carries calls, and owns the activation
+/// directory, timers' scheduler, reminder service, call watchdog, idle collector and statistics. A host
+/// (live or deterministic) builds one around its scheduler.
+/// </summary>
+public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
+{
+    private readonly IReadOnlyDictionary<string, IGrainStorage> _storages;
+    private readonly IGrainStorage _defaultStorage;
+
+    internal GrainRuntime(TurnScheduler scheduler, RuntimeOptions options, GrainRegistry registry, IGrainStorage defaultStorage,
+        IReadOnlyDictionary<string, IGrainStorage> storages, IReminderTable reminderTable, ILogger? logger)
+    {
+        options.Validate();
+        Scheduler = scheduler;
+        Options = options;
+        Registry = registry;
+        _defaultStorage = defaultStorage;
+        _storages = storages;
+        Logger = logger ?? NullLogger.Instance;
+        RandomStreams = new RandomStreams(options.Seed);
+        Statistics = new RuntimeStatistics();
+        Directory = new ActivationDirectory(this);
+        Watchdog = new CallWatchdog(this);
+        Collector = new ActivationCollector(this);
+        Reminders = new ReminderService(this, reminderTable);
+        Statistics.RemindersDue = () => Reminders.Scheduled;
+    }
+
+    internal TurnScheduler Scheduler { get; }
+    internal RuntimeOptions Options { get; }
+    internal GrainRegistry Registry { get; }
+    internal ILogger Logger { get; }
+    internal RandomStreams RandomStreams { get; }
+    internal ActivationDirectory Directory { get; }
+    internal CallWatchdog Watchdog { get; }
+    internal ActivationCollector Collector { get; }
+    internal ReminderService Reminders { get; }
+
+    /// <summary>Called at the start of every turn with the activation and the turn's name (the deterministic host hashes these).</summary>
+    internal Action<Activation, string>? TurnObserver { get; set; }
+
+    public RuntimeStatistics Statistics { get; }
+    public NodaTime.IClock Clock => Scheduler.Clock;
+    public int ActivationCount => Directory.Count;
+
+    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
+        GrainProxies.Create<TGrainInterface>(key, this);
+
+    internal IGrainStorage GetStorage(string? name)
+    {
+        if (name is null) return _defaultStorage;
+        return _storages.TryGetValue(name, out var storage) ? storage
+            : throw new InvalidOperationException($"No grain storage named '{name}' is configured. Configured: {string.Join(", ", _storages.Keys)}.");
+    }
+
+    public Task InvokeAsync(GrainReference target, GrainRequest request) => Invoke<object?>(target, request, isVoid: true);
+
+    public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest request) =>
+        (Task<TResult>)Invoke<TResult>(target, request, isVoid: false);
+
+    private Task Invoke<TResult>(GrainReference target, GrainRequest request, bool isVoid)
+    {
+        // The reference remembers its activation; only a new reference or a deactivated grain costs a lookup.
+        var activation = target.InvokerCache as Activation;
+        while (true)
+        {
+            if (activation is null || activation.Status == ActivationStatus.Invalid)
+            {
+                activation = Directory.GetOrCreate(target.GrainId);
+                target.InvokerCache = activation;
+            }
+            var task = activation.TryCall<TResult>(request, isVoid);
+            if (task is not null) return task;
+            activation = null;
+        }
+    }
+
+    /// <summary>Delivers a message to the grain's current activation, creating one if needed.</summary>
+    internal void Forward(GrainId grainId, Message message)
+    {
+        try
+        {
+            while (!Directory.GetOrCreate(grainId).TryEnqueue(message)) { }
+        }
+        catch (Exception e)
+        {
+            message.Fail(e);
+        }
+    }
+
+    internal Task DeliverReminder(GrainId grainId, string reminderName, TickStatus status)
+    {
+        var message = new SystemMessage(SystemTurn.Reminder, a => a.GrainInstance is IRemindable remindable
+                ? remindable.ReceiveReminder(reminderName, status)
+                : throw new InvalidOperationException($"{grainId} received reminder '{reminderName}' but {a.Class.Type.Name} does not implement IRemindable."),
+            $"reminder {reminderName}");
+        Forward(grainId, message);
+        return message.Done;
+    }
+
+    internal Task StartAsync() => Reminders.StartAsync();
+
+    /// <summary>Stops reminders and deactivates every activation, flushing state.</summary>
+    internal async Task StopAsync()
+    {
+        Reminders.Stop();
+        // Deactivations may forward calls that arrive meanwhile to new activations; repeat until none is left.
+        for (var round = 0; round < 10 && Directory.Count > 0; round++)
+            await Task.WhenAll(Directory.All.ToList().Select(a => a.RequestDeactivation(DeactivationReason.RuntimeShutdown)));
+    }
+
+    /// <summary>Deactivates one grain if it is active (for tests and operators).</summary>
+    public Task DeactivateAsync(GrainId grainId) =>
+        Directory.TryGet(grainId, out var activation) ? activation.RequestDeactivation(DeactivationReason.ApplicationRequested) : Task.CompletedTask;
+
+    /// <summary>Whether the grain has an activation right now.</summary>
+    public bool IsActive(GrainId grainId) => Directory.TryGet(grainId, out _);
+
+    /// <summary>Collects idle activations now instead of at the next scheduled sweep.</summary>
+    public int CollectIdleActivations() => Collector.Sweep();
+}

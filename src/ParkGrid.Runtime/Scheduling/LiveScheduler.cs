@@ -1,0 +1,69 @@
+using NodaTime;
+
+namespace ParkGrid.Runtime.Scheduling;
+
+/// <summary>Turns on the .NET thread pool, timers on the wall clock (optionally scaled for demos).</summary>
+public sealed class LiveScheduler(IClock clock, double timeScale = 1.0) : TurnScheduler
+{
+    public override IClock Clock { get; } = clock;
+    public double TimeScale { get; } = timeScale > 0 ? timeScale : throw new ArgumentOutOfRangeException(nameof(timeScale), "The time scale must be positive.");
+    public override long NowMilliseconds => Environment.TickCount64;
+
+    public override void Schedule(IThreadPoolWorkItem workItem) => ThreadPool.UnsafeQueueUserWorkItem(workItem, preferLocal: false);
+
+    public override ScheduledCallback ScheduleAt(Instant due, Action<object?> callback, object? state)
+    {
+        var delay = (due - Clock.GetCurrentInstant()).TotalMilliseconds / TimeScale;
+        return ScheduleAfterMilliseconds((long)Math.Ceiling(Math.Max(0, delay)), callback, state);
+    }
+
+    public override ScheduledCallback ScheduleAfterMilliseconds(long milliseconds, Action<object?> callback, object? state) =>
+        new TimerCallbackHandle(Math.Clamp(milliseconds, 0, int.MaxValue - 1), callback, state);
+
+    private sealed class TimerCallbackHandle : ScheduledCallback
+    {
+        private readonly Timer _timer;
+        private readonly Action<object?> _callback;
+        private readonly object? _state;
+
+        public TimerCallbackHandle(long dueMs, Action<object?> callback, object? state)
+        {
+            _callback = callback;
+            _state = state;
+            // A timer does not capture the execution context here: grain code must not inherit the scheduler's.
+            using (ExecutionContext.SuppressFlow())
+                _timer = new Timer(static s => ((TimerCallbackHandle)s!).Fire(), this, dueMs, Timeout.Infinite);
+        }
+
+        private void Fire()
+        {
+            _timer.Dispose();
+            _callback(_state);
+        }
+
+        public override void Cancel() => _timer.Dispose();
+    }
+}
+
+/// <summary>A wall clock that runs <see cref="Scale"/> times faster from a chosen start, for demos (e.g. one virtual day per second).</summary>
+public sealed class ScaledClock : IClock
+{
+    private readonly Instant _virtualStart;
+    private readonly long _realStartTimestamp;
+
+    public ScaledClock(Instant virtualStart, double scale)
+    {
+        if (scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), "The clock scale must be positive.");
+        _virtualStart = virtualStart;
+        Scale = scale;
+        _realStartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    public double Scale { get; }
+
+    public Instant GetCurrentInstant()
+    {
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(_realStartTimestamp);
+        return _virtualStart + Duration.FromTicks((long)(elapsed.Ticks * Scale));
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using ParkGrid.Runtime.Catalog;
+using ParkGrid.Runtime.Scheduling;
+
+namespace ParkGrid.Runtime.Timers;
+
+/// <summary>
+/// A grain timer. Each tick is a turn of its activation; the next tick is scheduled only when the previous
+/// one has finished, so ticks never overlap. Disposed with the activation.
+/// </summary>
+internal sealed class GrainTimer(Activation activation, Func<object?, CancellationToken, Task> callback, object? state, GrainTimerOptions options) : IGrainTimer
+{
+    private readonly object _lock = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private GrainTimerOptions _options = options;
+    private ScheduledCallback? _pending;
+    private bool _ticking;
+    private Duration? _dueAfterTick;
+
+    private TurnScheduler Scheduler => activation.Runtime.Scheduler;
+
+    public void Start()
+    {
+        lock (_lock) ArmLocked(_options.DueTime);
+    }
+
+    private void ArmLocked(Duration delay)
+    {
+        if (_disposed.IsCancellationRequested || delay == Duration.MaxValue) return;
+        _pending = Scheduler.ScheduleAt(Scheduler.Clock.GetCurrentInstant() + delay, static s => ((GrainTimer)s!).OnDue(), this);
+    }
+
+    private void OnDue()
+    {
+        GrainTimerOptions options;
+        lock (_lock)
+        {
+            _pending = null;
+            if (_disposed.IsCancellationRequested) return;
+            _ticking = true;
+            options = _options;
+        }
+        var tick = new SystemMessage(SystemTurn.TimerTick, _ => Tick(), "timer tick", interleave: options.Interleave, countsAsActivity: options.KeepAlive);
+        if (!activation.TryEnqueue(tick)) Dispose();
+    }
+
+    private async Task Tick()
+    {
+        try
+        {
+            if (!_disposed.IsCancellationRequested) await callback(state, _disposed.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            activation.Runtime.Logger.LogWarning(e, "A timer tick of {GrainId} threw", activation.GrainId);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _ticking = false;
+                var next = _dueAfterTick ?? _options.Period;
+                _dueAfterTick = null;
+                ArmLocked(next);
+            }
+        }
+    }
+
+    public void Change(Duration dueTime, Duration period)
+    {
+        if (dueTime < Duration.Zero || period <= Duration.Zero)
+            throw new ArgumentOutOfRangeException(nameof(dueTime), $"A grain timer needs a due time ≥ 0 and a period > 0; got due {dueTime}, period {period}.");
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            _options = _options with { DueTime = dueTime, Period = period };
+            _pending?.Cancel();
+            _pending = null;
+            if (_ticking) _dueAfterTick = dueTime; // rescheduled when the running tick ends: never overlap
+            else ArmLocked(dueTime);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed.IsCancellationRequested) return;
+            _disposed.Cancel();
+            _pending?.Cancel();
+            _pending = null;
+        }
+        activation.RemoveTimer(this);
+    }
+}
