@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace ParkGrid.Domain.Kpis;
+
+/// <summary>
+/// An exact histogram of integer samples (working days, scores): value → count. Histograms of parks merge into the
+/// district's exactly, so percentiles of a roll-up are the percentiles of the union of the samples.
+/// Percentiles use the nearest-rank definition: the p-th percentile of n samples is the smallest sample x such that
+/// at least ⌈p·n⌉ samples are ≤ x (p50 of 1,2,3,4 is 2; p90 of 1..10 is 9).
+/// </summary>
+public sealed record Histogram
+{
+    public static Histogram Empty { get; } = new();
+
+    [JsonConstructor]
+    public Histogram(ImmutableSortedDictionary<int, long>? counts = null)
+    {
+        Counts = counts ?? ImmutableSortedDictionary<int, long>.Empty;
+        if (Counts.Values.Any(c => c < 0)) throw new ArgumentException("Histogram counts cannot be negative.", nameof(counts));
+    }
+
+    /// <summary>Sample value → number of samples with that value.</summary>
+    public ImmutableSortedDictionary<int, long> Counts { get; }
+
+    [JsonIgnore] public long Count => Counts.Values.Sum();
+
+    [JsonIgnore] public long Sum => Counts.Sum(kv => kv.Key * kv.Value);
+
+    [JsonIgnore] public double? Mean => Count == 0 ? null : (double)Sum / Count;
+
+    public static Histogram Of(IEnumerable<int> samples) => samples.Aggregate(Empty, (h, s) => h.Add(s));
+
+    public Histogram Add(int value, long times = 1) =>
+        times == 0 ? this : new(Counts.SetItem(value, (Counts.TryGetValue(value, out var c) ? c : 0) + times));
+
+    public Histogram Merge(Histogram other) => other.Counts.Aggregate(this, (h, kv) => h.Add(kv.Key, kv.Value));
+
+    /// <summary>The nearest-rank percentile for p in (0, 1]; null when empty.</summary>
+    public int? Percentile(double p)
+    {
+        if (p is <= 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "p must be in (0, 1].");
+        var n = Count;
+        if (n == 0) return null;
+        var rank = Math.Max(1, (long)Math.Ceiling(p * n - 1e-9));
+        long seen = 0;
+        foreach (var (value, count) in Counts)
+        {
+            seen += count;
+            if (seen >= rank) return value;
+        }
+
+        return Counts.Keys.Last();
+    }
+
+    /// <summary>The number of samples ≥ <paramref name="threshold"/>.</summary>
+    public long CountAtLeast(int threshold) => Counts.Where(kv => kv.Key >= threshold).Sum(kv => kv.Value);
+
+    public bool Equals(Histogram? other) =>
+        other is not null && Counts.Count == other.Counts.Count && Counts.All(kv => other.Counts.TryGetValue(kv.Key, out var c) && c == kv.Value);
+
+    public override int GetHashCode() => Counts.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value));
+
+    public override string ToString() => "{" + string.Join(", ", Counts.Select(kv => $"{kv.Key}×{kv.Value}")) + "}";
+}

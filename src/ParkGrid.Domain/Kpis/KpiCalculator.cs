@@ -1,0 +1,294 @@
+using System.Collections.Immutable;
+using NodaTime;
+using ParkGrid.Domain.Calendar;
+using ParkGrid.Domain.Cases;
+using ParkGrid.Domain.Escalation;
+using ParkGrid.Domain.Monitors;
+using ParkGrid.Domain.Policies;
+
+namespace ParkGrid.Domain.Kpis;
+
+/// <summary>What KPIs are computed over: the records of one park (or any set), as they stand at <see cref="AsOf"/>.</summary>
+public sealed record KpiInput
+{
+    /// <summary>The instant the records are judged at (running clocks past their deadline count as breached).</summary>
+    public required Instant AsOf { get; init; }
+
+    public IReadOnlyList<CaseRecord> Cases { get; init; } = [];
+
+    public IReadOnlyList<Inspection> Inspections { get; init; } = [];
+
+    public IReadOnlyList<SubsidyPromise> Subsidies { get; init; } = [];
+
+    /// <summary>The enterprises in scope (denominator of per-enterprise rates).</summary>
+    public IReadOnlyList<string> EnterpriseIds { get; init; } = [];
+
+    /// <summary>The quarters in scope for the inspection KPIs; inspections whose visit is in another quarter are ignored.</summary>
+    public IReadOnlyList<Quarter> Quarters { get; init; } = [];
+
+    public int SupervisorVisitsMade { get; init; }
+
+    public int SupervisorVisitCapacity { get; init; }
+}
+
+/// <summary>
+/// KPI computations: <see cref="Tally"/> reduces records to additive counts; <see cref="Report"/> turns a tally (of a
+/// park, or of a district combined from its parks' tallies) into rates, percentiles, ratings and the clean-park index.
+/// </summary>
+public static class KpiCalculator
+{
+    private static readonly CaseCategory[] PolicyCategories =
+        [CaseCategory.PolicyNotImplemented, CaseCategory.NewOfficialsIgnoreOldCommitments, CaseCategory.SubsidyNotPaidOnTime];
+
+    private static readonly CaseCategory[] IntegrityCategories =
+        [CaseCategory.DemandingFavours, CaseCategory.ImproperBanquetsOrGifts];
+
+    /// <summary>The KPIs of <paramref name="input"/> (Tally then Report).</summary>
+    public static KpiReport Compute(KpiInput input, Policy policy, WorkingDayCalendar calendar, KpiOptions? options = null) =>
+        Report(Tally(input, policy, calendar), options);
+
+    /// <summary>Reduces the records to additive counts (see the definitions on <see cref="KpiTally"/>).</summary>
+    public static KpiTally Tally(KpiInput input, Policy policy, WorkingDayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var asOf = input.AsOf;
+        var today = ChinaTime.DateOf(asOf);
+
+        var tally = KpiTally.Empty with { Enterprises = input.EnterpriseIds.Distinct().Count() };
+        var enterpriseSatisfaction = tally.EnterpriseSatisfaction.ToBuilder();
+        var departments = tally.Departments.ToBuilder();
+        var byCategory = tally.SubstantiatedByCategory.ToBuilder();
+        var satisfaction = Histogram.Empty;
+        var timeToResolve = Histogram.Empty;
+        Ratio response = default, resolution = default, reopen = default, clockOverdue = default;
+        EscalationCounts escalations = default;
+        int open = 0, openOverdue = 0, substantiated = 0, unfounded = 0, accountability = 0;
+
+        foreach (var c in input.Cases)
+        {
+            var closed = c.IsClosed;
+            if (!closed)
+            {
+                open++;
+                if (c.ActiveClock is { } active && active.Clock.IsBreachedAt(asOf)) openOverdue++;
+            }
+
+            // Response: the acknowledgment clock, once decided.
+            if (c.LatestClock(SlaKind.Acknowledge)?.Clock is { } ack && Decided(ack, asOf))
+                response = response.Add(ack.Met);
+
+            // Overdue rate: every decided clock.
+            foreach (var clock in c.Clocks)
+                if (Decided(clock.Clock, asOf))
+                    clockOverdue = clockOverdue.Add(clock.Clock.IsBreachedAt(asOf));
+
+            var hasVerdict = c.FollowUps.Count > 0;
+            if (hasVerdict)
+            {
+                resolution = resolution.Add(c.Status == CaseStatus.Resolved);
+                reopen = reopen.Add(c.ReopenCount > 0);
+                satisfaction = satisfaction.Add(c.Satisfaction!.Value);
+                enterpriseSatisfaction[c.EnterpriseId] = (enterpriseSatisfaction.TryGetValue(c.EnterpriseId, out var s) ? s : default).Add(c.Satisfaction.Value);
+            }
+            else if (c.Status == CaseStatus.Resolved || c.ReopenCount > 0)
+            {
+                // Resolved or reopened without a recorded follow-up cannot happen through CaseLifecycle; counted defensively.
+                resolution = resolution.Add(c.Status == CaseStatus.Resolved);
+                reopen = reopen.Add(c.ReopenCount > 0);
+            }
+
+            if (c.Status == CaseStatus.Resolved && c.ResolvedAt is { } resolvedAt)
+                timeToResolve = timeToResolve.Add(calendar.WorkingDaysBetween(ChinaTime.DateOf(c.ReceivedAt), ChinaTime.DateOf(resolvedAt)));
+
+            foreach (var e in c.Escalations) escalations = escalations.Add(e.Step);
+            if (c.Escalations.Any(e => e.Step == EscalationStep.AccountabilityReferral)) accountability++;
+
+            if (c.History.Any(e => e.Action == CaseAction.Substantiate))
+            {
+                substantiated++;
+                byCategory[c.Category] = (byCategory.TryGetValue(c.Category, out var n) ? n : 0) + 1;
+            }
+
+            if (c.Status == CaseStatus.Unfounded) unfounded++;
+
+            if (c.DepartmentId is { } departmentId)
+            {
+                var rectify = c.Clocks.Where(k => k.Kind == SlaKind.Rectify && Decided(k.Clock, asOf))
+                    .Aggregate(default(Ratio), (r, k) => r.Add(k.Clock.Met));
+                var deptEscalations = c.Escalations.Where(e => e.DepartmentId == departmentId)
+                    .Aggregate(default(EscalationCounts), (counts, e) => counts.Add(e.Step));
+                var part = new DepartmentTally(
+                    1,
+                    rectify,
+                    hasVerdict ? Histogram.Empty.Add(c.Satisfaction!.Value) : Histogram.Empty,
+                    hasVerdict ? default(Ratio).Add(c.ReopenCount > 0) : default,
+                    deptEscalations);
+                departments[departmentId] = departments.TryGetValue(departmentId, out var d) ? d.Combine(part) : part;
+            }
+        }
+
+        // Inspections: visits under the policy, in the quarters in scope, for the enterprises in scope.
+        var quarters = input.Quarters.ToHashSet();
+        var enterprises = input.EnterpriseIds.ToHashSet(StringComparer.Ordinal);
+        var burden = InspectionBurdenMonitor.Burden(input.Inspections.Where(i => enterprises.Contains(i.EnterpriseId)), policy)
+            .Where(b => quarters.Contains(b.Quarter))
+            .ToArray();
+
+        // Subsidies.
+        Ratio subsidyOnTime = default;
+        var subsidyDelay = Histogram.Empty;
+        foreach (var s in input.Subsidies.Where(s => s.PromisedOn <= today))
+        {
+            var graceEnds = SubsidyMonitor.GraceEnds(s, policy, calendar);
+            var paidBy = s.PaidOn is { } paid && paid <= today ? paid : (LocalDate?)null;
+            if (paidBy is not null || today > graceEnds)
+                subsidyOnTime = subsidyOnTime.Add(paidBy is { } p && p <= graceEnds);
+            subsidyDelay = subsidyDelay.Add(SubsidyMonitor.DelayWorkingDays(s, today, calendar));
+        }
+
+        return tally with
+        {
+            Cases = input.Cases.Count,
+            OpenCases = open,
+            OpenOverdueCases = openOverdue,
+            Response = response,
+            Resolution = resolution,
+            Reopen = reopen,
+            Satisfaction = satisfaction,
+            EnterpriseSatisfaction = enterpriseSatisfaction.ToImmutable(),
+            TimeToResolve = timeToResolve,
+            ClockOverdue = clockOverdue,
+            Escalations = escalations,
+            SubstantiatedCases = substantiated,
+            UnfoundedCases = unfounded,
+            SubstantiatedByCategory = byCategory.ToImmutable(),
+            AccountabilityCases = accountability,
+            Inspections = burden.Sum(b => b.Inspections),
+            InspectionVisits = burden.Sum(b => b.Visits),
+            EnterpriseQuarters = enterprises.Count * quarters.Count,
+            EnterpriseQuartersOverThreshold = burden.Count(b => b.OverThreshold),
+            SubsidyOnTime = subsidyOnTime,
+            SubsidyDelay = subsidyDelay,
+            SubsidiesOverdue = SubsidyMonitor.Overdue(input.Subsidies, today, policy, calendar).Count,
+            SupervisorUtilisation = new Ratio(input.SupervisorVisitsMade, input.SupervisorVisitCapacity),
+            Departments = departments.ToImmutable(),
+        };
+    }
+
+    /// <summary>Turns a tally into KPIs.</summary>
+    public static KpiReport Report(KpiTally tally, KpiOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+        options ??= KpiOptions.Default;
+        var satisfactionRate = SatisfactionRate(tally.Satisfaction, options.SatisfiedScore);
+        var enterpriseMeans = tally.EnterpriseSatisfaction.Values.Select(s => s.Mean).OfType<double>().ToArray();
+
+        var report = new KpiReport
+        {
+            Cases = tally.Cases,
+            OpenCases = tally.OpenCases,
+            OpenOverdueCases = tally.OpenOverdueCases,
+            ResponseRate = tally.Response.Value,
+            ResolutionRate = tally.Resolution.Value,
+            SatisfactionRate = satisfactionRate,
+            TimeToResolveP50 = tally.TimeToResolve.Percentile(0.5),
+            TimeToResolveP90 = tally.TimeToResolve.Percentile(0.9),
+            OverdueRate = tally.ClockOverdue.Value,
+            Escalations = tally.Escalations,
+            InspectionsPerEnterpriseQuarter = new Ratio(tally.InspectionVisits, tally.EnterpriseQuarters).Value,
+            RawInspectionsPerEnterpriseQuarter = new Ratio(tally.Inspections, tally.EnterpriseQuarters).Value,
+            EnterpriseQuartersOverThreshold = tally.EnterpriseQuartersOverThreshold,
+            SubsidyOnTimeRate = tally.SubsidyOnTime.Value,
+            SubsidyDelayMean = tally.SubsidyDelay.Mean,
+            SubsidyDelayP90 = tally.SubsidyDelay.Percentile(0.9),
+            SubsidiesOverdue = tally.SubsidiesOverdue,
+            ReopenRate = tally.Reopen.Value,
+            SupervisorUtilisation = tally.SupervisorUtilisation.Value,
+            EnterpriseSatisfaction = enterpriseMeans.Length == 0 ? null : enterpriseMeans.Average(),
+            Departments = tally.Departments.ToImmutableSortedDictionary(
+                kv => kv.Key,
+                kv => Rate(kv.Key, kv.Value, options),
+                StringComparer.Ordinal),
+        };
+        return report with { CleanPark = CleanPark(tally, report, options.CleanPark) };
+    }
+
+    /// <summary>Rates one department (三评) by the thresholds of <see cref="DepartmentRatingOptions"/>.</summary>
+    public static DepartmentKpi Rate(string departmentId, DepartmentTally tally, KpiOptions? options = null)
+    {
+        options ??= KpiOptions.Default;
+        var t = options.DepartmentRating;
+        var onTime = tally.RectifyOnTime.Value;
+        var satisfaction = SatisfactionRate(tally.Satisfaction, options.SatisfiedScore);
+        DepartmentRating rating;
+        if (onTime is null && satisfaction is null)
+            rating = DepartmentRating.NotRated;
+        else if (onTime < t.UnqualifiedOnTimeBelow || satisfaction < t.UnqualifiedSatisfactionBelow || tally.Escalations.AccountabilityReferrals > 0)
+            rating = DepartmentRating.Unqualified;
+        else if ((onTime ?? 1) >= t.ExcellentOnTimeAtLeast && (satisfaction ?? 1) >= t.ExcellentSatisfactionAtLeast
+                 && tally.Escalations.Interviews == 0 && tally.Escalations.AccountabilityReferrals == 0)
+            rating = DepartmentRating.Excellent;
+        else
+            rating = DepartmentRating.Qualified;
+        return new DepartmentKpi(departmentId, tally.Cases, onTime, satisfaction, tally.Reopen.Value, tally.Escalations, rating);
+    }
+
+    /// <summary>The clean-park index by the formula on <see cref="CleanParkIndexOptions"/>.</summary>
+    public static CleanParkIndex CleanPark(KpiTally tally, KpiReport report, CleanParkIndexOptions? options = null)
+    {
+        options = (options ?? new CleanParkIndexOptions()).EnsureValid();
+        double? PerEnterprise(IEnumerable<CaseCategory> categories, double cap)
+        {
+            if (tally.Enterprises == 0) return null;
+            var cases = categories.Sum(k => tally.SubstantiatedByCategory.TryGetValue(k, out var n) ? n : 0);
+            return 1 - Math.Min(1, cases / (double)tally.Enterprises / cap);
+        }
+
+        var indicators = new Dictionary<CleanParkIndicator, double?>
+        {
+            [CleanParkIndicator.SubsidyOnTime] = report.SubsidyOnTimeRate,
+            [CleanParkIndicator.PolicyDelivery] = PerEnterprise(PolicyCategories, options.PolicyCasesPerEnterpriseCap),
+            [CleanParkIndicator.Response] = report.ResponseRate,
+            [CleanParkIndicator.OnTime] = 1 - report.OverdueRate,
+            [CleanParkIndicator.Satisfaction] = report.SatisfactionRate,
+            [CleanParkIndicator.Resolution] = report.ResolutionRate,
+            [CleanParkIndicator.InspectionRestraint] = 1 - new Ratio(tally.EnterpriseQuartersOverThreshold, tally.EnterpriseQuarters).Value,
+            [CleanParkIndicator.Integrity] = PerEnterprise(IntegrityCategories, options.IntegrityCasesPerEnterpriseCap),
+            [CleanParkIndicator.NoAccountability] = 1 - new Ratio(tally.AccountabilityCases, tally.SubstantiatedCases).Value,
+        };
+
+        var dimensions = new Dictionary<CleanParkDimension, double?>();
+        foreach (var dimension in Enum.GetValues<CleanParkDimension>())
+        {
+            double weighted = 0, weights = 0;
+            foreach (var (indicator, value) in indicators)
+            {
+                if (CleanParkIndexOptions.DimensionOf(indicator) != dimension || value is not { } x) continue;
+                var w = options.IndicatorWeights.TryGetValue(indicator, out var iw) ? iw : 0;
+                weighted += w * x;
+                weights += w;
+            }
+
+            dimensions[dimension] = weights > 0 ? 100 * weighted / weights : null;
+        }
+
+        double total = 0, totalWeight = 0;
+        foreach (var (dimension, score) in dimensions)
+        {
+            if (score is not { } s) continue;
+            var w = options.DimensionWeights.TryGetValue(dimension, out var dw) ? dw : 0;
+            total += w * s;
+            totalWeight += w;
+        }
+
+        return new CleanParkIndex(totalWeight > 0 ? total / totalWeight : null, dimensions, indicators);
+    }
+
+    private static double? SatisfactionRate(Histogram scores, int satisfiedScore) =>
+        new Ratio(scores.CountAtLeast(satisfiedScore), scores.Count).Value;
+
+    /// <summary>A clock is decided at asOf once it is stopped or breached; a running clock within its deadline is not judged yet.</summary>
+    private static bool Decided(Sla.SlaClock clock, Instant asOf) => clock.IsStopped || clock.IsBreachedAt(asOf);
+}

@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using ParkGrid.Domain.Cases;
+
+namespace ParkGrid.Domain.Kpis;
+
+/// <summary>A department's additive KPI counts.</summary>
+/// <param name="Cases">Cases currently assigned to the department.</param>
+/// <param name="RectifyOnTime">Rectification clocks met / rectification clocks decided (stopped, or breached at asOf).</param>
+/// <param name="Satisfaction">The last follow-up score of each of its rated cases.</param>
+/// <param name="Reopen">Its cases reopened at least once / its cases with a follow-up verdict.</param>
+/// <param name="Escalations">Escalation steps addressed to it.</param>
+public sealed record DepartmentTally(int Cases, Ratio RectifyOnTime, Histogram Satisfaction, Ratio Reopen, EscalationCounts Escalations)
+{
+    public static DepartmentTally Empty { get; } = new(0, default, Histogram.Empty, default, default);
+
+    public DepartmentTally Combine(DepartmentTally other) => new(
+        Cases + other.Cases, RectifyOnTime + other.RectifyOnTime, Satisfaction.Merge(other.Satisfaction), Reopen + other.Reopen, Escalations + other.Escalations);
+}
+
+/// <summary>
+/// The additive raw material of every KPI of a set of cases, inspections and subsidies judged at one instant: only
+/// numerators, denominators, exact histograms and per-key sums. Tallies of parks combine with <see cref="Combine(KpiTally)"/>
+/// into exactly the tally of the union of their records (given disjoint enterprises and the same asOf, policy and
+/// quarters), so a district's KPIs are computed from the combined tally, never by averaging the parks' ratios.
+/// Built by <see cref="KpiCalculator.Tally"/>; turned into rates by <see cref="KpiCalculator.Report"/>.
+/// </summary>
+public sealed record KpiTally
+{
+    public static KpiTally Empty { get; } = new();
+
+    /// <summary>Cases received.</summary>
+    public int Cases { get; init; }
+
+    /// <summary>Cases not closed.</summary>
+    public int OpenCases { get; init; }
+
+    /// <summary>Open cases whose active clock is breached at asOf.</summary>
+    public int OpenOverdueCases { get; init; }
+
+    /// <summary>响应率: acknowledgment clocks met / acknowledgment clocks decided (stopped, or breached at asOf).</summary>
+    public Ratio Response { get; init; }
+
+    /// <summary>解决率: cases Resolved / cases with at least one follow-up verdict (resolved or reopened at a follow-up).</summary>
+    public Ratio Resolution { get; init; }
+
+    /// <summary>Cases reopened at least once / cases with at least one follow-up verdict.</summary>
+    public Ratio Reopen { get; init; }
+
+    /// <summary>The last follow-up score (0–100) of every rated case.</summary>
+    public Histogram Satisfaction { get; init; } = Histogram.Empty;
+
+    /// <summary>Per enterprise: sum and count of the last follow-up scores of its rated cases.</summary>
+    public ImmutableSortedDictionary<string, ScoreSum> EnterpriseSatisfaction { get; init; } = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
+
+    /// <summary>Working days from receipt to (last) resolution of every Resolved case.</summary>
+    public Histogram TimeToResolve { get; init; } = Histogram.Empty;
+
+    /// <summary>SLA clocks breached / SLA clocks decided (stopped, or breached at asOf), all kinds.</summary>
+    public Ratio ClockOverdue { get; init; }
+
+    /// <summary>Escalation steps recorded.</summary>
+    public EscalationCounts Escalations { get; init; }
+
+    /// <summary>Cases ever substantiated (基本属实).</summary>
+    public int SubstantiatedCases { get; init; }
+
+    /// <summary>Cases found unfounded.</summary>
+    public int UnfoundedCases { get; init; }
+
+    /// <summary>Substantiated cases per category.</summary>
+    public ImmutableSortedDictionary<CaseCategory, int> SubstantiatedByCategory { get; init; } = ImmutableSortedDictionary<CaseCategory, int>.Empty;
+
+    /// <summary>Cases that reached step 4 (accountability referral).</summary>
+    public int AccountabilityCases { get; init; }
+
+    /// <summary>Enterprises in scope.</summary>
+    public int Enterprises { get; init; }
+
+    /// <summary>Inspections (in the quarters in scope).</summary>
+    public int Inspections { get; init; }
+
+    /// <summary>Visits (doors entered) those inspections amount to under the policy.</summary>
+    public int InspectionVisits { get; init; }
+
+    /// <summary>Enterprises × quarters in scope.</summary>
+    public int EnterpriseQuarters { get; init; }
+
+    /// <summary>Enterprise-quarters with more visits than inspectionBurdenThreshold.</summary>
+    public int EnterpriseQuartersOverThreshold { get; init; }
+
+    /// <summary>Subsidies paid within grace / subsidies decided (paid, or grace ended by asOf).</summary>
+    public Ratio SubsidyOnTime { get; init; }
+
+    /// <summary>Delay in working days of every subsidy promised by asOf (see SubsidyMonitor.DelayWorkingDays).</summary>
+    public Histogram SubsidyDelay { get; init; } = Histogram.Empty;
+
+    /// <summary>Subsidies unpaid past grace at asOf.</summary>
+    public int SubsidiesOverdue { get; init; }
+
+    /// <summary>Supervisor visits made / visit capacity.</summary>
+    public Ratio SupervisorUtilisation { get; init; }
+
+    /// <summary>Per department.</summary>
+    public ImmutableSortedDictionary<string, DepartmentTally> Departments { get; init; } = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
+
+    /// <summary>The tally of the union of both tallies' records.</summary>
+    public KpiTally Combine(KpiTally other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new KpiTally
+        {
+            Cases = Cases + other.Cases,
+            OpenCases = OpenCases + other.OpenCases,
+            OpenOverdueCases = OpenOverdueCases + other.OpenOverdueCases,
+            Response = Response + other.Response,
+            Resolution = Resolution + other.Resolution,
+            Reopen = Reopen + other.Reopen,
+            Satisfaction = Satisfaction.Merge(other.Satisfaction),
+            EnterpriseSatisfaction = MergeMaps(EnterpriseSatisfaction, other.EnterpriseSatisfaction, (a, b) => a + b),
+            TimeToResolve = TimeToResolve.Merge(other.TimeToResolve),
+            ClockOverdue = ClockOverdue + other.ClockOverdue,
+            Escalations = Escalations + other.Escalations,
+            SubstantiatedCases = SubstantiatedCases + other.SubstantiatedCases,
+            UnfoundedCases = UnfoundedCases + other.UnfoundedCases,
+            SubstantiatedByCategory = MergeMaps(SubstantiatedByCategory, other.SubstantiatedByCategory, (a, b) => a + b),
+            AccountabilityCases = AccountabilityCases + other.AccountabilityCases,
+            Enterprises = Enterprises + other.Enterprises,
+            Inspections = Inspections + other.Inspections,
+            InspectionVisits = InspectionVisits + other.InspectionVisits,
+            EnterpriseQuarters = EnterpriseQuarters + other.EnterpriseQuarters,
+            EnterpriseQuartersOverThreshold = EnterpriseQuartersOverThreshold + other.EnterpriseQuartersOverThreshold,
+            SubsidyOnTime = SubsidyOnTime + other.SubsidyOnTime,
+            SubsidyDelay = SubsidyDelay.Merge(other.SubsidyDelay),
+            SubsidiesOverdue = SubsidiesOverdue + other.SubsidiesOverdue,
+            SupervisorUtilisation = SupervisorUtilisation + other.SupervisorUtilisation,
+            Departments = MergeMaps(Departments, other.Departments, (a, b) => a.Combine(b)),
+        };
+    }
+
+    /// <summary>The tally of the union of all the tallies' records.</summary>
+    public static KpiTally Combine(IEnumerable<KpiTally> tallies) => tallies.Aggregate(Empty, (a, b) => a.Combine(b));
+
+    private static ImmutableSortedDictionary<TKey, TValue> MergeMaps<TKey, TValue>(
+        ImmutableSortedDictionary<TKey, TValue> a, ImmutableSortedDictionary<TKey, TValue> b, Func<TValue, TValue, TValue> merge) where TKey : notnull
+    {
+        var result = a;
+        foreach (var (key, value) in b)
+            result = result.SetItem(key, result.TryGetValue(key, out var existing) ? merge(existing, value) : value);
+        return result;
+    }
+}
