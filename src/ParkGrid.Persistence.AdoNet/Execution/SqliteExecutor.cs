@@ -1,21 +1,25 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using ParkGrid.Persistence.AdoNet.Sql;
 
 namespace ParkGrid.Persistence.AdoNet.Execution;
 
 /// <summary>
-/// SQLite: one writer connection on a dedicated thread, fed by a queue, plus a pool of reader connections.
+/// SQLite: one writer connection used by one thread at a time, fed by a queue, plus a pool of reader connections.
 /// <para>
-/// SQLite allows one writer at a time, so instead of letting many connections fight over the write lock, every
-/// write is queued to a single writer thread. It takes whatever is queued (up to <see cref="MaxBatch"/> units),
-/// runs them in ONE transaction and commits — group commit: with many concurrent writers one fsync serves many
-/// writes. A unit's task completes only after its COMMIT returned, so every acknowledged write is durable. Units
-/// decide conflicts by statements' row counts (they do not throw for a version mismatch), so one unit's conflict
-/// never affects another; if a unit does throw (a database error), the batch is rolled back and every unit of
-/// it is retried in a transaction of its own, so only the faulty one fails.
+/// SQLite allows one writer at a time, so instead of letting many connections fight over the write lock (and sleep
+/// in its busy handler), every write is queued for the single writer connection. Whoever finds the writer idle
+/// becomes the "combiner" (flat combining): it takes whatever is queued (up to <see cref="MaxBatch"/> units), runs
+/// them in ONE transaction and commits — group commit: with many concurrent writers one fsync serves many writes —
+/// and repeats until its own unit is done; leftover work is handed to a thread-pool task. A lone writer therefore
+/// runs its write on its own thread with no hand-off, and concurrent writers share commits.
+/// </para>
+/// <para>
+/// A unit's task completes only after its COMMIT returned, so every acknowledged write is durable. Units decide
+/// conflicts by statements' row counts (they do not throw for a version mismatch), so one unit's conflict never
+/// affects another; if a unit does throw (a database error), the batch is rolled back and every unit of it is
+/// retried in a transaction of its own, so only the faulty one fails.
 /// </para>
 /// <para>Reads run on pooled reader connections; WAL journaling lets them proceed while the writer commits.</para>
 /// Commands are prepared once per connection and reused.
@@ -26,11 +30,12 @@ internal sealed class SqliteExecutor : DbExecutor
     private const int MaxIdleReaders = 16;
 
     private readonly AdoNetStoreOptions _options;
-    private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<WriteItem> _queue = new();
     private readonly SqliteSession _writer;
     private readonly SqliteCommand _begin, _commit, _rollback;
-    private readonly Thread _writerThread;
+    private readonly List<WriteItem> _batch = new(MaxBatch);
     private readonly ConcurrentBag<SqliteSession> _idleReaders = new();
+    private int _combining;
     private volatile bool _disposed;
 
     public SqliteExecutor(AdoNetStoreOptions options)
@@ -40,13 +45,11 @@ internal sealed class SqliteExecutor : DbExecutor
         _begin = _writer.Raw("BEGIN IMMEDIATE");
         _commit = _writer.Raw("COMMIT");
         _rollback = _writer.Raw("ROLLBACK");
-        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "ParkGrid SQLite writer" };
-        _writerThread.Start();
     }
 
     public override Task<T> ReadAsync<T>(Func<DbSession, ValueTask<T>> work)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed) return Task.FromException<T>(Closed());
         if (!_idleReaders.TryTake(out var session))
             session = new SqliteSession(SqliteDialect.Open(_options, writer: false));
         try
@@ -65,47 +68,72 @@ internal sealed class SqliteExecutor : DbExecutor
 
     public override Task<T> WriteAsync<T>(Func<DbSession, ValueTask<T>> work)
     {
+        if (_disposed) return Task.FromException<T>(Closed());
         var item = new WriteItem<T>(work);
-        if (_disposed || !_queue.Writer.TryWrite(item))
-            throw new ObjectDisposedException(nameof(SqliteExecutor), "The ADO.NET store is closed.");
+        _queue.Enqueue(item);
+        Combine(until: item);
+        // Enqueued while the store was closing, after its last drain: nobody will commit it.
+        if (_disposed && !item.Task.IsCompleted) item.Fail(Closed());
         return item.Task;
     }
 
-    private void WriterLoop()
+    /// <summary>Processes queued writes while the writer is free, until <paramref name="until"/> is done (null: until the queue is empty).</summary>
+    private void Combine(WriteItem? until)
     {
-        var reader = _queue.Reader;
-        var batch = new List<WriteItem>(MaxBatch);
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (!_queue.IsEmpty && Interlocked.CompareExchange(ref _combining, 1, 0) == 0)
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var item)) batch.Add(item);
-            if (batch.Count == 0) continue;
             try
             {
-                Commit(batch);
-                foreach (var item in batch) item.Complete();
+                while (!_queue.IsEmpty && until is not { IsDone: true }) RunBatch();
             }
-            catch (Exception batchFailure)
+            finally
             {
-                if (batch.Count == 1)
+                Volatile.Write(ref _combining, 0);
+            }
+            if (until is { IsDone: true })
+            {
+                // Our own write is committed: let a pool thread carry on with the rest, and return to the caller.
+                if (!_queue.IsEmpty) ThreadPool.UnsafeQueueUserWorkItem(static self => self.Combine(until: null), this, preferLocal: false);
+                return;
+            }
+            // Otherwise the loop re-checks the queue: an item queued just before we released the writer is not lost.
+        }
+    }
+
+    private void RunBatch()
+    {
+        var batch = _batch;
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
+        if (batch.Count == 0) return;
+        try
+        {
+            Commit(batch);
+            foreach (var item in batch) item.Complete();
+        }
+        catch (Exception batchFailure)
+        {
+            if (batch.Count == 1)
+            {
+                batch[0].Fail(batchFailure);
+            }
+            else
+            {
+                foreach (var item in batch)
                 {
-                    batch[0].Fail(batchFailure);
-                }
-                else
-                {
-                    foreach (var item in batch)
+                    try
                     {
-                        try
-                        {
-                            Commit([item]);
-                            item.Complete();
-                        }
-                        catch (Exception e)
-                        {
-                            item.Fail(e);
-                        }
+                        Commit([item]);
+                        item.Complete();
+                    }
+                    catch (Exception e)
+                    {
+                        item.Fail(e);
                     }
                 }
             }
+        }
+        finally
+        {
             batch.Clear();
         }
     }
@@ -126,6 +154,8 @@ internal sealed class SqliteExecutor : DbExecutor
         }
     }
 
+    private static ObjectDisposedException Closed() => new(nameof(AdoNetStore), "The ADO.NET store is closed.");
+
     private static T RunSynchronously<T>(Func<DbSession, ValueTask<T>> work, DbSession session)
     {
         // Microsoft.Data.Sqlite completes its async methods synchronously, so this never blocks on I/O of another thread.
@@ -133,19 +163,22 @@ internal sealed class SqliteExecutor : DbExecutor
         return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
-    public override async ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
-        if (_disposed) return;
+        if (_disposed) return ValueTask.CompletedTask;
         _disposed = true;
-        _queue.Writer.TryComplete();
-        // Queued writes are still committed: the writer drains the queue before it ends.
-        await Task.Run(() => _writerThread.Join()).ConfigureAwait(false);
+        // Take the writer for good (waiting for a running combiner), commit what is queued, then close.
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _combining, 1, 0) != 0) spin.SpinOnce();
+        while (!_queue.IsEmpty) RunBatch();
         _writer.Dispose();
         while (_idleReaders.TryTake(out var session)) session.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private abstract class WriteItem
     {
+        public abstract bool IsDone { get; }
         public abstract void Run(DbSession session);
         public abstract void Complete();
         public abstract void Fail(Exception exception);
@@ -157,6 +190,7 @@ internal sealed class SqliteExecutor : DbExecutor
         private T? _result;
 
         public Task<T> Task => _completion.Task;
+        public override bool IsDone => _completion.Task.IsCompleted;
         public override void Run(DbSession session) => _result = RunSynchronously(work, session);
         public override void Complete() => _completion.TrySetResult(_result!);
         public override void Fail(Exception exception) => _completion.TrySetException(exception);

@@ -38,22 +38,28 @@ public sealed class PrivatePostgresServer : IDisposable
     /// <summary>A connection string for the superuser "postgres" on the "postgres" database.</summary>
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
 
-    /// <summary>Finds initdb and pg_ctl: $PARKGRID_POSTGRES_BIN, /usr/lib/postgresql/15/bin, other versions there, then PATH.</summary>
+    /// <summary>Finds initdb and pg_ctl: $PARKGRID_POSTGRES_BIN if set (only there), else /usr/lib/postgresql/15/bin, other versions there, then PATH.</summary>
     public static string FindBinDirectory()
     {
         var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("PARKGRID_POSTGRES_BIN") is { Length: > 0 } fromEnvironment) candidates.Add(fromEnvironment);
-        candidates.Add("/usr/lib/postgresql/15/bin");
-        if (Directory.Exists("/usr/lib/postgresql"))
-            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
-                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
-                .Select(d => Path.Combine(d, "bin")));
-        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        if (Environment.GetEnvironmentVariable("PARKGRID_POSTGRES_BIN") is { Length: > 0 } fromEnvironment)
+        {
+            candidates.Add(fromEnvironment); // an explicit choice: nothing else is tried
+        }
+        else
+        {
+            candidates.Add("/usr/lib/postgresql/15/bin");
+            if (Directory.Exists("/usr/lib/postgresql"))
+                candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                    .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                    .Select(d => Path.Combine(d, "bin")));
+            candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
+        }
         foreach (var directory in candidates)
             if (File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl")))
                 return directory;
         throw new InvalidOperationException(
-            $"PostgreSQL server binaries (initdb, pg_ctl) were not found in {string.Join(", ", candidates.Take(3))} or on PATH. {InstallHint}");
+            $"PostgreSQL server binaries (initdb, pg_ctl) were not found in {string.Join(", ", candidates.Take(3))}{(candidates.Count > 3 ? " or on PATH" : "")}. {InstallHint}");
     }
 
     public static PrivatePostgresServer Start(TextWriter? log = null)
