@@ -36,6 +36,7 @@ internal sealed class SqliteExecutor : DbExecutor
     private readonly List<WriteItem> _batch = new(MaxBatch);
     private readonly ConcurrentBag<SqliteSession> _idleReaders = new();
     private int _combining;
+    private int _closed; // 1 once DisposeAsync committed the last queued writes: nothing queued later will run
     private volatile bool _disposed;
 
     public SqliteExecutor(AdoNetStoreOptions options)
@@ -72,8 +73,8 @@ internal sealed class SqliteExecutor : DbExecutor
         var item = new WriteItem<T>(work);
         _queue.Enqueue(item);
         Combine(until: item);
-        // Enqueued while the store was closing, after its last drain: nobody will commit it.
-        if (_disposed && !item.Task.IsCompleted) item.Fail(Closed());
+        // Queued while the store was closing, after its last commit: nobody will run it.
+        if (Volatile.Read(ref _closed) == 1 && !item.Task.IsCompleted) item.Fail(Closed());
         return item.Task;
     }
 
@@ -88,7 +89,8 @@ internal sealed class SqliteExecutor : DbExecutor
             }
             finally
             {
-                Volatile.Write(ref _combining, 0);
+                // A full fence: the queue check below must not be read before the writer is seen free.
+                Interlocked.Exchange(ref _combining, 0);
             }
             if (until is { IsDone: true })
             {
@@ -171,6 +173,8 @@ internal sealed class SqliteExecutor : DbExecutor
         var spin = new SpinWait();
         while (Interlocked.CompareExchange(ref _combining, 1, 0) != 0) spin.SpinOnce();
         while (!_queue.IsEmpty) RunBatch();
+        Interlocked.Exchange(ref _closed, 1);
+        while (_queue.TryDequeue(out var late)) late.Fail(Closed());
         _writer.Dispose();
         while (_idleReaders.TryTake(out var session)) session.Dispose();
         return ValueTask.CompletedTask;
