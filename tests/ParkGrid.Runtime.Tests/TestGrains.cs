@@ -290,3 +290,26 @@ public sealed class BrokenGrain : Grain, IBrokenGrain
 
     public Task<string> Hello() => Task.FromResult("hello");
 }
+
+public interface INoteGrain : IGrainWithStringKey
+{
+    Task Add(string note);
+    [ReadOnly] Task<List<string>> Notes();
+}
+
+public sealed class NoteState
+{
+    public List<string> Notes { get; set; } = [];
+}
+
+/// <summary>The Orleans Grain&lt;TState&gt; shape: one state named "state", read before activation.</summary>
+public sealed class NoteGrain : Grain<NoteState>, INoteGrain
+{
+    public async Task Add(string note)
+    {
+        State.Notes.Add(note);
+        await WriteStateAsync();
+    }
+
+    public Task<List<string>> Notes() => Task.FromResult(State.Notes);
+}
