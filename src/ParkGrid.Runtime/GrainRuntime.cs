@@ -54,6 +54,9 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     public NodaTime.IClock Clock => Scheduler.Clock;
     public int ActivationCount => Directory.Count;
 
+    /// <summary>The grain interface of each registered grain type (e.g. "park" → IParkGrain).</summary>
+    public IReadOnlyDictionary<string, Type> GrainInterfaces => Registry.Interfaces;
+
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
         GrainProxies.Create<TGrainInterface>(key, this);
 

@@ -79,6 +79,7 @@ internal sealed class GrainClass
 internal sealed class GrainRegistry
 {
     private readonly Dictionary<string, GrainClass> _byGrainType = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Type> _interfaces = new(StringComparer.Ordinal);
 
     public void Add(Type interfaceType, Type implementationType, IServiceProvider? services)
     {
@@ -93,6 +94,7 @@ internal sealed class GrainRegistry
             throw new ArgumentException($"Grain type '{name}' is implemented by both {existing.Type.Name} and {implementationType.Name}.");
         }
         _byGrainType[name] = new GrainClass(implementationType, name, services);
+        _interfaces[name] = interfaceType;
     }
 
     /// <summary>Every concrete Grain subclass in the assembly, under each grain interface it implements.</summary>
@@ -114,4 +116,7 @@ internal sealed class GrainRegistry
             : throw new InvalidOperationException($"No grain class is registered for grain type '{grainType}'. Registered: {string.Join(", ", _byGrainType.Keys.Order())}.");
 
     public IReadOnlyCollection<GrainClass> All => _byGrainType.Values;
+
+    /// <summary>The grain interface of each registered grain type.</summary>
+    public IReadOnlyDictionary<string, Type> Interfaces => _interfaces;
 }
