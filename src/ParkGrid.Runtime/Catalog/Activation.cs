@@ -564,6 +564,10 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             {
                 Status = ActivationStatus.Invalid;
                 leftovers = _mailbox.TakeAll();
+                // References may still point here (they cache their activation): let the grain and its state go.
+                GrainInstance = null;
+                _states = null;
+                _randoms = null;
             }
             _runtime.Directory.Remove(this);
             _runtime.Statistics.ActivationRemoved(_class.GrainTypeName);
