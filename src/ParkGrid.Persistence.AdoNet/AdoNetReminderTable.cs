@@ -59,14 +59,14 @@ public sealed class AdoNetReminderTable : IReminderTable
             await session.Command(d.DeleteReminder, grainId.ToString(), reminderName, version).ExecuteNonQueryAsync().ConfigureAwait(false) == 1);
     }
 
-    public Task RecordTickAsync(GrainId grainId, string reminderName, Instant tickTime)
+    public Task RecordTickAsync(GrainId grainId, string reminderName, long version, Instant tickTime)
     {
         ArgumentException.ThrowIfNullOrEmpty(reminderName);
         var tick = TimeEncoding.ToNanoseconds(tickTime, nameof(tickTime));
         var d = _dialect;
-        // A tick of a reminder removed meanwhile updates no row; that is not an error.
+        // A tick of a reminder removed or re-registered meanwhile updates no row; that is not an error.
         return _executor.WriteAsync(async session =>
-            await session.Command(d.RecordTick, grainId.ToString(), reminderName, tick).ExecuteNonQueryAsync().ConfigureAwait(false));
+            await session.Command(d.RecordTick, grainId.ToString(), reminderName, tick, version).ExecuteNonQueryAsync().ConfigureAwait(false));
     }
 
     private static async ValueTask<IReadOnlyList<ReminderEntry>> ReadEntriesAsync(DbCommand command)

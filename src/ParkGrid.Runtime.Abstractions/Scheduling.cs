@@ -62,8 +62,9 @@ public interface IReminderTable
     /// <summary>Removes the row if it still has <paramref name="version"/>; false otherwise.</summary>
     Task<bool> RemoveRowAsync(GrainId grainId, string reminderName, long version);
 
-    /// <summary>Records the due time of a delivered tick (does not change the version).</summary>
-    Task RecordTickAsync(GrainId grainId, string reminderName, Instant tickTime);
+    /// <summary>Records the due time of a delivered tick on the row of <paramref name="version"/> (the schedule that fired),
+    /// without changing the version. A row re-registered meanwhile has another version and is left alone.</summary>
+    Task RecordTickAsync(GrainId grainId, string reminderName, long version, Instant tickTime);
 }
 
 /// <summary>A call did not complete within the call timeout, e.g. because of a call cycle A → B → A.</summary>

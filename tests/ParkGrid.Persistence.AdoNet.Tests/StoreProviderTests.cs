@@ -319,7 +319,7 @@ public abstract class StoreProviderTests : IAsyncLifetime
         Assert.Equal(new ReminderEntry(grain, "visit", start, period, v1, null), row);
 
         var tick = start + period * 3;
-        await Reminders.RecordTickAsync(grain, "visit", tick);
+        await Reminders.RecordTickAsync(grain, "visit", v1, tick);
         row = await Reminders.ReadRowAsync(grain, "visit");
         Assert.Equal(tick, row!.LastTickAt);
         Assert.Equal(v1, row.Version); // a tick does not change the version
@@ -328,6 +328,10 @@ public abstract class StoreProviderTests : IAsyncLifetime
         var v2 = await Reminders.UpsertRowAsync(grain, "visit", newStart, Duration.FromDays(7));
         Assert.True(v2 > v1);
         Assert.Equal(new ReminderEntry(grain, "visit", newStart, Duration.FromDays(7), v2, null), await Reminders.ReadRowAsync(grain, "visit"));
+
+        // A late tick of the old schedule does not land on the new one.
+        await Reminders.RecordTickAsync(grain, "visit", v1, tick);
+        Assert.Null((await Reminders.ReadRowAsync(grain, "visit"))!.LastTickAt);
     }
 
     [Fact]
@@ -392,7 +396,7 @@ public abstract class StoreProviderTests : IAsyncLifetime
     [Fact]
     public async Task Record_tick_of_a_missing_reminder_is_harmless()
     {
-        await Reminders.RecordTickAsync(NewGrain("case"), "gone", Instant.FromUtc(2025, 1, 1, 0, 0));
+        await Reminders.RecordTickAsync(NewGrain("case"), "gone", 1, Instant.FromUtc(2025, 1, 1, 0, 0));
     }
 
     [Fact]
@@ -402,8 +406,9 @@ public abstract class StoreProviderTests : IAsyncLifetime
         var start = Instant.FromUtc(2025, 1, 1, 0, 0);
         await Task.WhenAll(grains.Select(g => Task.Run(async () =>
         {
-            for (var i = 0; i < 10; i++) await Reminders.UpsertRowAsync(g, $"r{i}", start, Duration.FromMinutes(i + 1));
-            for (var i = 0; i < 10; i++) await Reminders.RecordTickAsync(g, $"r{i}", start + Duration.FromMinutes(i + 1));
+            var versions = new long[10];
+            for (var i = 0; i < 10; i++) versions[i] = await Reminders.UpsertRowAsync(g, $"r{i}", start, Duration.FromMinutes(i + 1));
+            for (var i = 0; i < 10; i++) await Reminders.RecordTickAsync(g, $"r{i}", versions[i], start + Duration.FromMinutes(i + 1));
         })));
         foreach (var g in grains)
         {

@@ -199,18 +199,22 @@ internal static class Bench
 
         // --- reminders
         var reminderGrains = Enumerable.Range(0, GrainsPerWriter * Concurrency).Select(g => new GrainId("contactpoint", $"cp-{g}")).ToArray();
-        foreach (var g in reminderGrains) await store.ReminderTable.UpsertRowAsync(g, "visit", Start, Duration.FromDays(14));
+        var reminderVersions = new long[reminderGrains.Length];
+        for (var g = 0; g < reminderGrains.Length; g++) reminderVersions[g] = await store.ReminderTable.UpsertRowAsync(reminderGrains[g], "visit", Start, Duration.FromDays(14));
 
         Func<int, Func<long, Task>> ProviderTicks = writer => i =>
-            store.ReminderTable.RecordTickAsync(reminderGrains[writer * GrainsPerWriter + (int)(i % GrainsPerWriter)], "visit", Start + Duration.FromMinutes(i));
+        {
+            var g = writer * GrainsPerWriter + (int)(i % GrainsPerWriter);
+            return store.ReminderTable.RecordTickAsync(reminderGrains[g], "visit", reminderVersions[g], Start + Duration.FromMinutes(i));
+        };
         Func<int, Func<long, Task>> RawTicks = writer =>
         {
             var connection = RawConnection(options);
-            var tick = Prepared(dialect, connection, dialect.RecordTick, "contactpoint/none", "visit", 0L);
+            var tick = Prepared(dialect, connection, dialect.RecordTick, "contactpoint/none", "visit", 0L, 0L);
             return i =>
             {
-                var grain = reminderGrains[writer * GrainsPerWriter + (int)(i % GrainsPerWriter)];
-                SqlDialect.Bind(tick, dialect.RecordTick, [grain.ToString(), "visit", TimeEncoding.ToNanoseconds(Start + Duration.FromMinutes(i))]);
+                var g = writer * GrainsPerWriter + (int)(i % GrainsPerWriter);
+                SqlDialect.Bind(tick, dialect.RecordTick, [reminderGrains[g].ToString(), "visit", TimeEncoding.ToNanoseconds(Start + Duration.FromMinutes(i)), reminderVersions[g]]);
                 tick.ExecuteNonQuery();
                 return Task.CompletedTask;
             };

@@ -65,6 +65,27 @@ public class ReminderTests
     }
 
     [Fact]
+    public void A_reminder_rearmed_inside_its_own_tick_keeps_its_new_schedule_across_a_restart()
+    {
+        var table = new MemoryReminderTable();
+        var storage = new MemoryGrainStorage();
+        var key = TestHosts.Key();
+        var start = TestHosts.Start;
+        using (var first = TestHosts.Deterministic(b => b.UseReminderTable(table).UseStorage(storage), start))
+        {
+            first.Run(() => first.GrainFactory.GetGrain<IRearmingGrain>(key).Start());
+            first.AdvanceBy(Duration.FromHours(2)); // tick at 1 h re-arms the reminder for 6 h, daily
+            var row = first.Run(() => table.ReadRowAsync(new GrainId("rearming", key), "r"))!;
+            Assert.Equal(start + Duration.FromHours(6), row.StartAt);
+            Assert.Null(row.LastTickAt); // the old schedule's tick is not stamped on the new row
+            first.Stop();
+        }
+        using var second = TestHosts.Deterministic(b => b.UseReminderTable(table).UseStorage(storage), start + Duration.FromHours(3));
+        second.AdvanceBy(Duration.FromHours(4));
+        Assert.Equal([start + Duration.FromHours(1), start + Duration.FromHours(6)], second.Run(() => second.GrainFactory.GetGrain<IRearmingGrain>(key).Ticks()));
+    }
+
+    [Fact]
     public void An_unregistered_reminder_stops_and_its_row_is_gone()
     {
         var table = new MemoryReminderTable();

@@ -313,3 +313,24 @@ public sealed class NoteGrain : Grain<NoteState>, INoteGrain
 
     public Task<List<string>> Notes() => Task.FromResult(State.Notes);
 }
+
+/// <summary>Re-arms its reminder from inside the reminder's own tick, as working-day deadlines do.</summary>
+public interface IRearmingGrain : IGrainWithStringKey, IRemindable
+{
+    Task Start();
+    [ReadOnly] Task<List<Instant>> Ticks();
+}
+
+public sealed class RearmingGrain([PersistentState("ticks")] IPersistentState<ReminderLog> log) : Grain, IRearmingGrain
+{
+    public Task Start() => RegisterOrUpdateReminder("r", Duration.FromHours(1), Duration.FromDays(1));
+
+    public Task<List<Instant>> Ticks() => Task.FromResult(log.State.Received.Select(t => t.CurrentTickTime).ToList());
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        log.State.Received.Add(status);
+        await log.WriteStateAsync();
+        if (log.State.Received.Count == 1) await RegisterOrUpdateReminder("r", Duration.FromHours(5), Duration.FromDays(1));
+    }
+}

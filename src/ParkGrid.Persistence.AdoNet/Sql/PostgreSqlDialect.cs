@@ -97,7 +97,7 @@ internal sealed class PostgreSqlDialect : SqlDialect
         "DELETE FROM parkgrid_reminders WHERE grain_id = $1 AND reminder_name = $2 AND version = $3", "grain", "name", "version");
 
     public override SqlStatement RecordTick { get; } = new(
-        "UPDATE parkgrid_reminders SET last_tick_at = $3 WHERE grain_id = $1 AND reminder_name = $2", "grain", "name", "tick");
+        "UPDATE parkgrid_reminders SET last_tick_at = $3 WHERE grain_id = $1 AND reminder_name = $2 AND version = $4", "grain", "name", "tick", "version");
 
     public override DbCommand CreateCommand(DbConnection connection, SqlStatement statement)
     {

@@ -106,8 +106,8 @@ internal sealed class SqliteDialect : SqlDialect
         "@grain", "@name", "@version");
 
     public override SqlStatement RecordTick { get; } = new(
-        "UPDATE parkgrid_reminders SET last_tick_at = @tick WHERE grain_id = @grain AND reminder_name = @name",
-        "@grain", "@name", "@tick");
+        "UPDATE parkgrid_reminders SET last_tick_at = @tick WHERE grain_id = @grain AND reminder_name = @name AND version = @version",
+        "@grain", "@name", "@tick", "@version");
 
     public override DbCommand CreateCommand(DbConnection connection, SqlStatement statement)
     {

@@ -44,10 +44,10 @@ public sealed class MemoryReminderTable : IReminderTable
         }
     }
 
-    public Task RecordTickAsync(GrainId grainId, string reminderName, Instant tickTime)
+    public Task RecordTickAsync(GrainId grainId, string reminderName, long version, Instant tickTime)
     {
         lock (_lock)
-            if (_rows.TryGetValue((grainId, reminderName), out var row))
+            if (_rows.TryGetValue((grainId, reminderName), out var row) && row.Version == version)
                 _rows[(grainId, reminderName)] = row with { LastTickAt = tickTime };
         return Task.CompletedTask;
     }

@@ -114,7 +114,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         runtime.Statistics.ReminderFired();
         try
         {
-            await table.RecordTickAsync(entry.GrainId, entry.ReminderName, current);
+            await table.RecordTickAsync(entry.GrainId, entry.ReminderName, entry.Version, current);
         }
         catch (Exception e)
         {
