@@ -62,4 +62,13 @@ public class JsonRoundTripTests
         var combined = Back<KpiTally>(Json(a)).Combine(Back<KpiTally>(Json(b)));
         Assert.Equal(Json(a.Combine(b)), Json(combined));
     }
+
+    [Fact]
+    public void An_inspection_burden_with_its_quarter_round_trips()
+    {
+        var burden = new Monitors.InspectionBurden("e1", new Monitors.Quarter(2025, 4), 6, 2, 3);
+        var json = Json(burden);
+        Assert.Contains("\"quarter\":{\"year\":2025,\"number\":4}", json);
+        Assert.Equal(burden, Back<Monitors.InspectionBurden>(json));
+    }
 }

@@ -281,6 +281,45 @@ public class KpiTests
     }
 
     [Fact]
+    public void Subtract_is_the_inverse_of_Combine_so_a_running_tally_can_replace_one_contribution()
+    {
+        var a = KpiCalculator.Tally(ParkA(), P, Cn);
+        var b = KpiCalculator.Tally(ParkB(), P, Cn);
+        var union = a.Combine(b);
+
+        Assert.Equal(Json(a), Json(union.Subtract(b)));
+        Assert.Equal(Json(b), Json(union.Subtract(a)));
+        Assert.Equal(Json(KpiTally.Empty), Json(union.Subtract(a).Subtract(b)));
+
+        // One case at a time, as a park grain keeps its tally: replace each case's contribution by a later one.
+        var cases = ParkACases();
+        var running = KpiTally.Empty;
+        var early = cases.Select(c => KpiCalculator.Tally(new KpiInput { AsOf = AsOf, Cases = [c] }, P, Cn)).ToArray();
+        foreach (var t in early) running = running.Combine(t);
+        var later = At(2025, 10, 20, 12);
+        foreach (var (c, t) in cases.Zip(early))
+            running = running.Replace(t, KpiCalculator.Tally(new KpiInput { AsOf = later, Cases = [c] }, P, Cn));
+        Assert.Equal(Json(KpiCalculator.Tally(new KpiInput { AsOf = later, Cases = cases }, P, Cn)), Json(running));
+
+        // Subtracting what is not there is refused.
+        Assert.Throws<ArgumentException>(() => a.Subtract(union));
+    }
+
+    [Fact]
+    public void A_tally_read_back_from_JSON_keeps_ordinal_key_order()
+    {
+        var t = KpiTally.Empty with
+        {
+            Departments = ImmutableSortedDictionary.CreateRange(Comparer<string>.Create((x, y) => -string.CompareOrdinal(x, y)),
+                [new KeyValuePair<string, DepartmentTally>("a-b", DepartmentTally.Empty with { Cases = 1 }), new("ab", DepartmentTally.Empty with { Cases = 2 })]),
+        };
+        Assert.Equal(["a-b", "ab"], t.Departments.Keys);
+        var back = JsonSerializer.Deserialize<KpiTally>(Json(t), ParkGrid.Runtime.Json.ParkGridJson.Options)!;
+        Assert.Equal(["a-b", "ab"], back.Departments.Keys);
+        Assert.Equal(Json(t), Json(back.Combine(KpiTally.Empty)));
+    }
+
+    [Fact]
     public void Department_rating_thresholds()
     {
         static DepartmentTally Dept(long onTime, long decided, int satisfied, int dissatisfied, EscalationCounts escalations = default) =>

@@ -36,6 +36,25 @@ public sealed record Histogram
 
     public Histogram Merge(Histogram other) => other.Counts.Aggregate(this, (h, kv) => h.Add(kv.Key, kv.Value));
 
+    /// <summary>The histogram without <paramref name="other"/>'s samples, which must all be in this one (values whose
+    /// count drops to 0 disappear, so <c>a.Merge(b).Subtract(b)</c> equals <c>a</c>).</summary>
+    /// <exception cref="ArgumentException">A sample of <paramref name="other"/> is not in this histogram.</exception>
+    public Histogram Subtract(Histogram other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Counts.Count == 0) return this;
+        var counts = Counts.ToBuilder();
+        foreach (var (value, count) in other.Counts)
+        {
+            var left = (counts.TryGetValue(value, out var c) ? c : 0) - count;
+            if (left < 0) throw new ArgumentException($"Cannot subtract {count} sample(s) of {value}: the histogram holds {c}.", nameof(other));
+            if (left == 0) counts.Remove(value);
+            else counts[value] = left;
+        }
+
+        return new Histogram(counts.ToImmutable());
+    }
+
     /// <summary>The nearest-rank percentile for p in (0, 1]; null when empty.</summary>
     public int? Percentile(double p)
     {

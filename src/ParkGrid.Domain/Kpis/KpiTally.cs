@@ -15,6 +15,14 @@ public sealed record DepartmentTally(int Cases, Ratio RectifyOnTime, Histogram S
 
     public DepartmentTally Combine(DepartmentTally other) => new(
         Cases + other.Cases, RectifyOnTime + other.RectifyOnTime, Satisfaction.Merge(other.Satisfaction), Reopen + other.Reopen, Escalations + other.Escalations);
+
+    /// <summary>The tally without <paramref name="other"/>'s records (which must be part of this one).</summary>
+    public DepartmentTally Subtract(DepartmentTally other) => new(
+        Cases - other.Cases, RectifyOnTime - other.RectifyOnTime, Satisfaction.Subtract(other.Satisfaction), Reopen - other.Reopen, Escalations - other.Escalations);
+
+    /// <summary>No records at all (equal to <see cref="Empty"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEmpty => Cases == 0 && RectifyOnTime == default && Satisfaction.Counts.Count == 0 && Reopen == default && Escalations == default;
 }
 
 /// <summary>
@@ -49,8 +57,15 @@ public sealed record KpiTally
     /// <summary>The last follow-up score (0–100) of every rated case.</summary>
     public Histogram Satisfaction { get; init; } = Histogram.Empty;
 
-    /// <summary>Per enterprise: sum and count of the last follow-up scores of its rated cases.</summary>
-    public ImmutableSortedDictionary<string, ScoreSum> EnterpriseSatisfaction { get; init; } = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
+    /// <summary>Per enterprise: sum and count of the last follow-up scores of its rated cases. Keys are kept in ordinal
+    /// order whatever comparer a deserialiser supplies, so a tally read back from storage combines and prints like the original.</summary>
+    public ImmutableSortedDictionary<string, ScoreSum> EnterpriseSatisfaction
+    {
+        get => _enterpriseSatisfaction;
+        init => _enterpriseSatisfaction = value.WithComparers(StringComparer.Ordinal);
+    }
+
+    private readonly ImmutableSortedDictionary<string, ScoreSum> _enterpriseSatisfaction = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
 
     /// <summary>Working days from receipt to (last) resolution of every Resolved case.</summary>
     public Histogram TimeToResolve { get; init; } = Histogram.Empty;
@@ -100,8 +115,14 @@ public sealed record KpiTally
     /// <summary>Supervisor visits made / visit capacity.</summary>
     public Ratio SupervisorUtilisation { get; init; }
 
-    /// <summary>Per department.</summary>
-    public ImmutableSortedDictionary<string, DepartmentTally> Departments { get; init; } = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
+    /// <summary>Per department (keys in ordinal order, see <see cref="EnterpriseSatisfaction"/>).</summary>
+    public ImmutableSortedDictionary<string, DepartmentTally> Departments
+    {
+        get => _departments;
+        init => _departments = value.WithComparers(StringComparer.Ordinal);
+    }
+
+    private readonly ImmutableSortedDictionary<string, DepartmentTally> _departments = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
 
     /// <summary>The tally of the union of both tallies' records.</summary>
     public KpiTally Combine(KpiTally other)
@@ -139,6 +160,65 @@ public sealed record KpiTally
 
     /// <summary>The tally of the union of all the tallies' records.</summary>
     public static KpiTally Combine(IEnumerable<KpiTally> tallies) => tallies.Aggregate(Empty, (a, b) => a.Combine(b));
+
+    /// <summary>
+    /// The tally of this tally's records without <paramref name="other"/>'s, which must be part of them: the inverse of
+    /// <see cref="Combine(KpiTally)"/>, so <c>a.Combine(b).Subtract(b)</c> equals <c>a</c> exactly (map entries that drop
+    /// to nothing disappear). A running tally (a park's, a department's) replaces one contributor's old tally by its new one
+    /// with <c>running.Subtract(old).Combine(new)</c> instead of recomputing from every record.
+    /// </summary>
+    /// <exception cref="ArgumentException">A histogram sample of <paramref name="other"/> is not in this tally.</exception>
+    public KpiTally Subtract(KpiTally other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, Empty)) return this;
+        return new KpiTally
+        {
+            Cases = Cases - other.Cases,
+            OpenCases = OpenCases - other.OpenCases,
+            OpenOverdueCases = OpenOverdueCases - other.OpenOverdueCases,
+            Response = Response - other.Response,
+            Resolution = Resolution - other.Resolution,
+            Reopen = Reopen - other.Reopen,
+            Satisfaction = Satisfaction.Subtract(other.Satisfaction),
+            EnterpriseSatisfaction = SubtractMaps(EnterpriseSatisfaction, other.EnterpriseSatisfaction, (a, b) => a - b, s => s.Count == 0 && s.Sum == 0),
+            TimeToResolve = TimeToResolve.Subtract(other.TimeToResolve),
+            ClockOverdue = ClockOverdue - other.ClockOverdue,
+            Escalations = Escalations - other.Escalations,
+            SubstantiatedCases = SubstantiatedCases - other.SubstantiatedCases,
+            UnfoundedCases = UnfoundedCases - other.UnfoundedCases,
+            SubstantiatedByCategory = SubtractMaps(SubstantiatedByCategory, other.SubstantiatedByCategory, (a, b) => a - b, n => n == 0),
+            AccountabilityCases = AccountabilityCases - other.AccountabilityCases,
+            Enterprises = Enterprises - other.Enterprises,
+            Inspections = Inspections - other.Inspections,
+            InspectionVisits = InspectionVisits - other.InspectionVisits,
+            EnterpriseQuarters = EnterpriseQuarters - other.EnterpriseQuarters,
+            EnterpriseQuartersOverThreshold = EnterpriseQuartersOverThreshold - other.EnterpriseQuartersOverThreshold,
+            SubsidyOnTime = SubsidyOnTime - other.SubsidyOnTime,
+            SubsidyDelay = SubsidyDelay.Subtract(other.SubsidyDelay),
+            SubsidiesOverdue = SubsidiesOverdue - other.SubsidiesOverdue,
+            SupervisorUtilisation = SupervisorUtilisation - other.SupervisorUtilisation,
+            Departments = SubtractMaps(Departments, other.Departments, (a, b) => a.Subtract(b), d => d.IsEmpty),
+        };
+    }
+
+    /// <summary>Replaces one contributor's part: <c>Subtract(previous).Combine(next)</c>.</summary>
+    public KpiTally Replace(KpiTally previous, KpiTally next) => Subtract(previous).Combine(next);
+
+    private static ImmutableSortedDictionary<TKey, TValue> SubtractMaps<TKey, TValue>(
+        ImmutableSortedDictionary<TKey, TValue> a, ImmutableSortedDictionary<TKey, TValue> b, Func<TValue, TValue, TValue> subtract, Func<TValue, bool> isZero) where TKey : notnull
+    {
+        var result = a;
+        foreach (var (key, value) in b)
+        {
+            if (!result.TryGetValue(key, out var existing))
+                throw new ArgumentException($"Cannot subtract the entry '{key}': the tally has none.", nameof(b));
+            var left = subtract(existing, value);
+            result = isZero(left) ? result.Remove(key) : result.SetItem(key, left);
+        }
+
+        return result;
+    }
 
     private static ImmutableSortedDictionary<TKey, TValue> MergeMaps<TKey, TValue>(
         ImmutableSortedDictionary<TKey, TValue> a, ImmutableSortedDictionary<TKey, TValue> b, Func<TValue, TValue, TValue> merge) where TKey : notnull

@@ -14,6 +14,10 @@ public readonly record struct Ratio(long Numerator, long Denominator)
 
     public static Ratio operator +(Ratio a, Ratio b) => new(a.Numerator + b.Numerator, a.Denominator + b.Denominator);
 
+    /// <summary>Removes <paramref name="b"/>'s items from <paramref name="a"/> (b must be part of a; used to replace one
+    /// contribution to a running tally by a newer one).</summary>
+    public static Ratio operator -(Ratio a, Ratio b) => new(a.Numerator - b.Numerator, a.Denominator - b.Denominator);
+
     public override string ToString() => $"{Numerator}/{Denominator}";
 }
 
@@ -42,6 +46,9 @@ public readonly record struct EscalationCounts(int ReminderLetters, int Supervis
 
     public static EscalationCounts operator +(EscalationCounts a, EscalationCounts b) =>
         new(a.ReminderLetters + b.ReminderLetters, a.SupervisionNotices + b.SupervisionNotices, a.Interviews + b.Interviews, a.AccountabilityReferrals + b.AccountabilityReferrals);
+
+    public static EscalationCounts operator -(EscalationCounts a, EscalationCounts b) =>
+        new(a.ReminderLetters - b.ReminderLetters, a.SupervisionNotices - b.SupervisionNotices, a.Interviews - b.Interviews, a.AccountabilityReferrals - b.AccountabilityReferrals);
 }
 
 /// <summary>A sum and count of scores (for means that combine exactly).</summary>
@@ -52,4 +59,6 @@ public readonly record struct ScoreSum(long Sum, long Count)
     public ScoreSum Add(int score) => new(Sum + score, Count + 1);
 
     public static ScoreSum operator +(ScoreSum a, ScoreSum b) => new(a.Sum + b.Sum, a.Count + b.Count);
+
+    public static ScoreSum operator -(ScoreSum a, ScoreSum b) => new(a.Sum - b.Sum, a.Count - b.Count);
 }

@@ -1,17 +1,18 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace ParkGrid.Domain.Monitors;
 
-/// <summary>A calendar quarter (Q1 = January–March …).</summary>
+/// <summary>A calendar quarter (Q1 = January–March …). In JSON: <c>{"year":2025,"number":4}</c>.</summary>
 public readonly record struct Quarter(int Year, int Number) : IComparable<Quarter>
 {
     public static Quarter Of(LocalDate date) => new(date.Year, (date.Month - 1) / 3 + 1);
 
-    public LocalDate FirstDay => new(Year, (Number - 1) * 3 + 1, 1);
+    [JsonIgnore] public LocalDate FirstDay => new(Year, (Number - 1) * 3 + 1, 1);
 
-    public LocalDate LastDay => FirstDay.PlusMonths(3).PlusDays(-1);
+    [JsonIgnore] public LocalDate LastDay => FirstDay.PlusMonths(3).PlusDays(-1);
 
-    public Quarter Next => Number == 4 ? new Quarter(Year + 1, 1) : new Quarter(Year, Number + 1);
+    [JsonIgnore] public Quarter Next => Number == 4 ? new Quarter(Year + 1, 1) : new Quarter(Year, Number + 1);
 
     public bool Contains(LocalDate date) => Of(date) == this;
 
