@@ -1,0 +1,157 @@
+using NodaTime;
+using ParkGrid.Domain;
+using ParkGrid.Domain.Cases;
+using ParkGrid.Domain.Kpis;
+using ParkGrid.Domain.Monitors;
+using ParkGrid.Grains.Internal;
+using ParkGrid.Runtime;
+
+namespace ParkGrid.Grains;
+
+public sealed class DepartmentState
+{
+    public string? DistrictId { get; set; }
+    public string? Name { get; set; }
+
+    /// <summary>The sum of its cases' department contributions (assignments, rectification on time, satisfaction, escalations).</summary>
+    public DepartmentTally Tally { get; set; } = DepartmentTally.Empty;
+
+    public Dictionary<string, CaseSummary> Open { get; set; } = new(StringComparer.Ordinal);
+    public DeliveryLedger Ledger { get; set; } = new();
+    public List<EscalationNotice> RecentEscalations { get; set; } = [];
+    /// <summary>Planned inspections not carried out yet, in (date, id) order.</summary>
+    public List<PlannedInspection> Plan { get; set; } = [];
+    public int InspectionsDone { get; set; }
+    public Instant? WakeAt { get; set; }
+}
+
+/// <summary>
+/// A department: what its assigned cases report (open assignments, the department part of their KPI contribution, the
+/// escalation steps addressed to it) and its 三评 rating; and its inspection plan, carried out by the "inspections"
+/// reminder on each inspection's day (at 09:00) by recording the inspection at the enterprise.
+/// </summary>
+public sealed class DepartmentGrain : Grain, IDepartmentGrain
+{
+    internal const string InspectionReminder = "inspections";
+    private const int RecentCapacity = 50;
+
+    private readonly IPersistentState<DepartmentState> _state;
+    private readonly KpiOptions _kpiOptions;
+    private bool _reminderKnown;
+    private Instant? _reminderAt;
+
+    public DepartmentGrain([PersistentState("department")] IPersistentState<DepartmentState> state, KpiOptions? kpiOptions = null)
+    {
+        _state = state;
+        _kpiOptions = kpiOptions ?? KpiOptions.Default;
+    }
+
+    private DepartmentState S => _state.State;
+    private string Id => GetPrimaryKeyString();
+    private Instant Now => Clock.GetCurrentInstant();
+
+    public async Task Configure(string districtId, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(districtId);
+        if (S.DistrictId is { } existing && existing != districtId)
+            throw new InvalidOperationException($"Department '{Id}' belongs to district '{existing}'; it cannot join '{districtId}'.");
+        S.DistrictId = districtId;
+        S.Name = string.IsNullOrWhiteSpace(name) ? S.Name ?? Id : name;
+        await _state.SaveAsync();
+    }
+
+    public async Task<DepartmentSnapshot> PlanInspections(IReadOnlyList<PlannedInspection> plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var known = S.Plan.Select(x => x.Id!).ToHashSet(StringComparer.Ordinal);
+        foreach (var p in plan)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(p.EnterpriseId);
+            var id = p.Id ?? $"{Id}-{p.EnterpriseId}-{p.Date:uuuuMMdd}";
+            if (known.Add(id)) S.Plan.Add(p with { Id = id });
+        }
+
+        S.Plan.Sort(PlanOrder);
+        await Commit();
+        return Snapshot();
+    }
+
+    /// <summary>The "inspections" reminder: every planned inspection whose day has come is recorded at its enterprise (with
+    /// its planned date, also after downtime); one that fails stays planned and is retried at the next tick.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != InspectionReminder)
+        {
+            if (await GetReminder(reminderName) is { } stray) await UnregisterReminder(stray);
+            return;
+        }
+
+        var today = ChinaTime.DateOf(Now);
+        var due = 0;
+        while (due < S.Plan.Count && S.Plan[due].Date <= today) due++;
+        List<PlannedInspection>? failed = null;
+        for (var i = 0; i < due; i++)
+        {
+            var p = S.Plan[i];
+            try
+            {
+                await GrainFactory.GetGrain<IEnterpriseGrain>(p.EnterpriseId).RecordInspection(new Inspection(p.Id!, p.EnterpriseId, Id, p.Date));
+                S.InspectionsDone++;
+            }
+            catch (Exception e) when (e is not InconsistentStateException)
+            {
+                (failed ??= []).Add(p); // stays planned, retried at the next tick
+            }
+        }
+
+        S.Plan.RemoveRange(0, due);
+        if (failed is not null) S.Plan.InsertRange(0, failed);
+        await Commit(retrySoon: failed is not null);
+    }
+
+    private async Task Commit(bool retrySoon = false)
+    {
+        var now = Now;
+        Instant? wake = S.Plan.Count == 0 ? null : GrainTime.Max(GrainTime.NineOClock(S.Plan[0].Date), now);
+        if (retrySoon && wake <= now) wake = now + Duration.FromHours(1);
+        S.WakeAt = wake;
+        await _state.SaveAsync();
+        if (_reminderKnown && _reminderAt == wake) return;
+        if (wake is { } at) await RegisterOrUpdateReminder(InspectionReminder, at - now, Duration.FromDays(1));
+        else if (await GetReminder(InspectionReminder) is { } reminder) await UnregisterReminder(reminder);
+        _reminderKnown = true;
+        _reminderAt = wake;
+    }
+
+    /// <summary>Applies a case's report once (by revision): replaces the case's old department contribution by its new one
+    /// (a case reassigned elsewhere contributes nothing here any more) and notes escalation steps addressed here.</summary>
+    public async Task OnCaseReport(CaseReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = report.Case;
+        var mine = c.DepartmentId == Id;
+        if (!S.Ledger.Accept(c.CaseId, report.Revision, active: mine && !c.Closed)) return;
+        var before = report.Previous.Departments.GetValueOrDefault(Id) ?? DepartmentTally.Empty;
+        var after = report.Current.Departments.GetValueOrDefault(Id) ?? DepartmentTally.Empty;
+        S.Tally = S.Tally.Subtract(before).Combine(after);
+        var addressed = report.Escalations.Where(e => e.DepartmentId == Id).ToArray();
+        foreach (var e in addressed.Skip(Math.Max(0, before.Escalations.Total)))
+            S.RecentEscalations.Add(new EscalationNotice(c.CaseId, c.ParkId, c.EnterpriseId, e));
+        if (S.RecentEscalations.Count > RecentCapacity) S.RecentEscalations.RemoveRange(0, S.RecentEscalations.Count - RecentCapacity);
+        if (mine && !c.Closed) S.Open[c.CaseId] = c;
+        else S.Open.Remove(c.CaseId);
+        await _state.SaveAsync();
+    }
+
+    public Task<DepartmentSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
+
+    public Task<IReadOnlyList<CaseSummary>> ListAssignments(CaseStatus? status) =>
+        Task.FromResult(CaseSummaries.Ordered(S.Open.Values.Where(c => status is not { } s || c.Status == s)));
+
+    private DepartmentSnapshot Snapshot() => new(
+        Id, S.DistrictId, S.Name ?? Id, S.Open.Count, S.Tally, KpiCalculator.Rate(Id, S.Tally, _kpiOptions),
+        S.RecentEscalations.ToArray(), S.Plan.Count, S.InspectionsDone, S.Plan.Count == 0 ? null : S.Plan[0].Date);
+
+    private static readonly Comparison<PlannedInspection> PlanOrder = (a, b) =>
+        a.Date != b.Date ? a.Date.CompareTo(b.Date) : string.CompareOrdinal(a.Id, b.Id);
+}
