@@ -78,12 +78,14 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         var activation = target.InvokerCache as Activation;
         while (true)
         {
+            var created = false;
             if (activation is null || activation.Status == ActivationStatus.Invalid)
             {
-                activation = Directory.GetOrCreate(target.GrainId);
+                activation = Directory.GetOrCreate(target.GrainId, out created);
                 target.InvokerCache = activation;
             }
             var task = activation.TryCall<TResult>(request, isVoid);
+            if (created) activation.BeginActivation();
             if (task is not null) return task;
             activation = null;
         }
@@ -94,7 +96,13 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     {
         try
         {
-            while (!Directory.GetOrCreate(grainId).TryEnqueue(message)) { }
+            while (true)
+            {
+                var activation = Directory.GetOrCreate(grainId, out var created);
+                var queued = activation.TryEnqueue(message);
+                if (created) activation.BeginActivation();
+                if (queued) return;
+            }
         }
         catch (Exception e)
         {

@@ -53,6 +53,12 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     internal GrainRuntime Runtime => _runtime;
     internal volatile ActivationStatus Status;
     internal long LastActivityMs => Volatile.Read(ref _lastActivityMs);
+
+    /// <summary>Only read-only turns are running (read without the lock: a stale answer only costs a needless flush).</summary>
+    internal bool InReadOnlyTurn => _runningReadOnly > 0 && _runningReadOnly == _running;
+
+    /// <summary>Counts turns started, so a state can tell a read in the turn that wrote it from a later one.</summary>
+    internal long TurnSerial;
     internal ulong TraceId;
 
     // ---- IGrainContext -------------------------------------------------------------------------
@@ -75,7 +81,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             if (existing.Name == stateName)
                 return existing as IPersistentState<TState> ?? throw new InvalidOperationException(
                     $"{GrainId} asks for state '{stateName}' as {typeof(TState).Name}, but it was already declared with another type.");
-        var facet = new PersistentStateFacet<TState>(stateName, GrainId, _runtime.GetStorage(storageName));
+        var facet = new PersistentStateFacet<TState>(stateName, GrainId, _runtime.GetStorage(storageName), this);
         _states.Add(facet);
         return facet;
     }
@@ -175,6 +181,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         var previous = Current;
         SetSynchronizationContext(this);
         t_inlineDepth++;
+        TurnSerial++;
         var start = Stopwatch.GetTimestamp();
         _runtime.TurnObserver?.Invoke(this, request.Method.Name);
         Task turn;
@@ -345,6 +352,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private void StartTurn(Message message)
     {
         message.Activation = this;
+        TurnSerial++;
         message.StartTimestamp = Stopwatch.GetTimestamp();
         message.StartedMs = _runtime.Scheduler.NowMilliseconds;
         _runtime.TurnObserver?.Invoke(this, message.TraceName);

@@ -13,13 +13,16 @@ internal sealed class ActivationDirectory(GrainRuntime runtime)
     /// <summary>
     /// The activation of the grain, created if there is none. Racing first calls all get the same one:
     /// an activation is only an empty shell until its activation turn runs, so losing a race costs nothing.
+    /// The creator (<paramref name="created"/>) queues its own message first and then calls
+    /// <see cref="Activation.BeginActivation"/>, so the call that caused an activation sees it fail.
     /// </summary>
-    public Activation GetOrCreate(GrainId grainId)
+    public Activation GetOrCreate(GrainId grainId, out bool created)
     {
+        created = false;
         if (_activations.TryGetValue(grainId, out var existing)) return existing;
-        var created = new Activation(runtime, runtime.Registry.Get(grainId.Type), grainId);
-        var winner = _activations.GetOrAdd(grainId, created);
-        if (ReferenceEquals(winner, created)) created.BeginActivation();
+        var shell = new Activation(runtime, runtime.Registry.Get(grainId.Type), grainId);
+        var winner = _activations.GetOrAdd(grainId, shell);
+        created = ReferenceEquals(winner, shell);
         return winner;
     }
 

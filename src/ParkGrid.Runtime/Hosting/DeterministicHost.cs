@@ -36,43 +36,39 @@ public sealed class DeterministicHost : IDisposable
     /// <summary>A hash of every turn so far: its virtual time, grain and name, in order.</summary>
     public ulong TraceHash => _traceHash;
 
-    /// <summary>Runs <paramref name="driver"/> on the host thread, letting virtual time pass until it completes.</summary>
+    /// <summary>
+    /// Runs <paramref name="driver"/> on the host thread, letting virtual time pass until it completes. The driver
+    /// starts behind the work already due now, as any event scheduled now would, so it sees that work done.
+    /// </summary>
     public T Run<T>(Func<Task<T>> driver)
     {
         var task = Start(driver);
-        Pump(task);
         return task.GetAwaiter().GetResult();
     }
 
-    public void Run(Func<Task> driver)
-    {
-        var task = Start(driver);
-        Pump(task);
-        task.GetAwaiter().GetResult();
-    }
+    public void Run(Func<Task> driver) => Start(async () => { await driver(); return true; }).GetAwaiter().GetResult();
 
-    private TTask Start<TTask>(Func<TTask> driver) where TTask : Task
+    private Task<T> Start<T>(Func<Task<T>> driver)
     {
-        var previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(_context);
-        try
+        Task<T>? task = null;
+        _context.Post(_ =>
         {
-            return driver();
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
-    }
-
-    private void Pump(Task task)
-    {
+            try
+            {
+                task = driver();
+            }
+            catch (Exception e)
+            {
+                task = Task.FromException<T>(e);
+            }
+        }, null);
         WithContext(() =>
         {
-            if (!_scheduler.RunWhile(Instant.MaxValue, () => !task.IsCompleted) && !task.IsCompleted)
+            if (!_scheduler.RunWhile(Instant.MaxValue, () => task is null || !task.IsCompleted) && task is not { IsCompleted: true })
                 throw new InvalidOperationException(
                     $"The driver is waiting for something that can never happen: no event is pending at {Now}. A grain call is probably waiting on a call cycle with no timeout left to fire.");
         });
+        return task!;
     }
 
     /// <summary>Lets virtual time pass: runs every event due until <see cref="Now"/> + <paramref name="duration"/>.</summary>

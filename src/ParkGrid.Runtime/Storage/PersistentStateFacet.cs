@@ -10,13 +10,16 @@ internal interface IStateFacet
 }
 
 /// <summary>
-/// One persistent state of an activation, with its version as ETag. Any access to <see cref="State"/>
-/// marks it possibly changed (it is a mutable object), so deactivation writes it unless it was saved since.
+/// One persistent state of an activation, with its version as ETag. It is a mutable object, so the runtime
+/// cannot see changes: access to <see cref="State"/> marks it possibly changed, and deactivation writes it
+/// unless it was saved since. Two kinds of access do not count: in a read-only turn (which promises not to
+/// change state), and later in the turn that last saved it (returning a snapshot after a write is common).
 /// </summary>
-internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId, IGrainStorage storage) : IPersistentState<TState>, IStateFacet
+internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId, IGrainStorage storage, Catalog.Activation activation) : IPersistentState<TState>, IStateFacet
     where TState : new()
 {
     private TState _state = new();
+    private long _savedInTurn = -1;
 
     public string Name => name;
     public bool IsDirty { get; private set; }
@@ -27,7 +30,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
     {
         get
         {
-            IsDirty = true;
+            if (!IsDirty && activation.TurnSerial != _savedInTurn && !activation.InReadOnlyTurn) IsDirty = true;
             return _state;
         }
         set
@@ -45,6 +48,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
         Version = stored.Version;
         RecordExists = stored.RecordExists;
         IsDirty = false;
+        _savedInTurn = activation.TurnSerial;
     }
 
     public async Task WriteStateAsync()
@@ -52,6 +56,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
         Version = await storage.WriteAsync(name, grainId, _state, Version);
         RecordExists = true;
         IsDirty = false;
+        _savedInTurn = activation.TurnSerial;
     }
 
     public async Task ClearStateAsync()
@@ -60,6 +65,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
         _state = new TState();
         RecordExists = false;
         IsDirty = false;
+        _savedInTurn = activation.TurnSerial;
     }
 
     Task IStateFacet.ReadAsync() => ReadStateAsync();

@@ -1,0 +1,42 @@
+namespace ParkGrid.Runtime.Storage;
+
+/// <summary>
+/// Grain state kept by reference, for simulations: no serialisation, so a deactivated grain's state costs
+/// nothing to keep and nothing to read back. The same version rules as every storage. Not for live hosts:
+/// a grain and storage share the object, so an unsaved change is visible to the next activation.
+/// </summary>
+public sealed class ReferenceGrainStorage : IGrainStorage
+{
+    private readonly Dictionary<(string State, GrainId Grain), (object? State, long Version)> _entries = new();
+    private readonly object _lock = new();
+
+    public int Count
+    {
+        get { lock (_lock) return _entries.Count(e => e.Value.State is not null); }
+    }
+
+    public Task<StoredState<TState>> ReadAsync<TState>(string stateName, GrainId grainId)
+    {
+        lock (_lock)
+            return Task.FromResult(_entries.TryGetValue((stateName, grainId), out var e)
+                ? new StoredState<TState>((TState?)e.State, e.Version)
+                : new StoredState<TState>(default, 0));
+    }
+
+    public Task<long> WriteAsync<TState>(string stateName, GrainId grainId, TState state, long expectedVersion) =>
+        Task.FromResult(Swap(stateName, grainId, state, expectedVersion));
+
+    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion) =>
+        Task.FromResult(Swap(stateName, grainId, null, expectedVersion));
+
+    private long Swap(string stateName, GrainId grainId, object? state, long expectedVersion)
+    {
+        lock (_lock)
+        {
+            var stored = _entries.TryGetValue((stateName, grainId), out var e) ? e.Version : 0;
+            if (stored != expectedVersion) throw InconsistentStateException.VersionMismatch(stateName, grainId, stored, expectedVersion);
+            _entries[(stateName, grainId)] = (state, stored + 1);
+            return stored + 1;
+        }
+    }
+}
