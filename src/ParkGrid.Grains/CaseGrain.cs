@@ -91,10 +91,13 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private bool _reminderKnown;
     private Instant? _reminderAt;
 
-    public CaseGrain([PersistentState("case")] IPersistentState<CaseState> state, WorkingDayCalendar calendar)
+    private readonly IDomainEventSink _events;
+
+    public CaseGrain([PersistentState("case")] IPersistentState<CaseState> state, WorkingDayCalendar calendar, IDomainEventSink events)
     {
         _state = state;
         _calendar = calendar;
+        _events = events;
     }
 
     private CaseState S => _state.State;
@@ -297,6 +300,11 @@ public sealed class CaseGrain : Grain, ICaseGrain
         await _state.SaveAsync(); // durable before it is acknowledged
         await SyncReminder(now);
         ArmOutbox(Duration.Zero);
+        if (record.History.Count > 0)
+        {
+            var e = record.History[^1];
+            _events.Publish(new DomainEvent(e.At, e.Action, e.Actor, e.From, e.To, e.Detail, s.Pending?.Case ?? CaseSummaries.Of(record, s.TourId, now)));
+        }
     }
 
     private PendingCaseReport NewReport(CaseState s, Instant now)

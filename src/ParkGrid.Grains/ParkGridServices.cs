@@ -18,16 +18,17 @@ public sealed class ParkGridServices : IServiceProvider
     /// <param name="calendar">The working-day calendar (default: the embedded Chinese calendar, throwing out of range).</param>
     /// <param name="kpiOptions">KPI report options (default: <see cref="KpiOptions.Default"/>).</param>
     /// <param name="fallback">Asked for any other service a grain constructor needs.</param>
-    public ParkGridServices(WorkingDayCalendar? calendar = null, KpiOptions? kpiOptions = null, IServiceProvider? fallback = null)
+    public ParkGridServices(WorkingDayCalendar? calendar = null, KpiOptions? kpiOptions = null, IServiceProvider? fallback = null, IDomainEventSink? events = null)
     {
         Calendar = calendar ?? WorkingDayCalendar.China;
         KpiOptions = kpiOptions ?? KpiOptions.Default;
+        Events = events ?? NoDomainEvents.Instance;
         _fallback = fallback;
     }
 
     /// <summary>The embedded Chinese calendar with an explicit out-of-range behaviour.</summary>
-    public ParkGridServices(OutOfRangeBehavior outOfRange, KpiOptions? kpiOptions = null, IServiceProvider? fallback = null)
-        : this(WorkingDayCalendar.China.WithOutOfRange(outOfRange), kpiOptions, fallback)
+    public ParkGridServices(OutOfRangeBehavior outOfRange, KpiOptions? kpiOptions = null, IServiceProvider? fallback = null, IDomainEventSink? events = null)
+        : this(WorkingDayCalendar.China.WithOutOfRange(outOfRange), kpiOptions, fallback, events)
     {
     }
 
@@ -35,10 +36,14 @@ public sealed class ParkGridServices : IServiceProvider
 
     public KpiOptions KpiOptions { get; }
 
+    /// <summary>Where grains announce changes (default: nowhere).</summary>
+    public IDomainEventSink Events { get; }
+
     public object? GetService(Type serviceType)
     {
         if (serviceType == typeof(WorkingDayCalendar)) return Calendar;
         if (serviceType == typeof(KpiOptions)) return KpiOptions;
+        if (serviceType == typeof(IDomainEventSink)) return Events;
         if (serviceType == typeof(ParkGridServices) || serviceType == typeof(IServiceProvider)) return this;
         return _fallback?.GetService(serviceType);
     }
