@@ -216,3 +216,14 @@ public interface IInspectionTourGrain : IGrainWithStringKey
 
     [ReadOnly] Task<TourSnapshot> GetSnapshot();
 }
+
+/// <summary>
+/// What exists at the top: the districts (each lists its parks and departments), so a client can list
+/// everything without scanning storage. One grain, key "root". It never calls anyone.
+/// </summary>
+public interface IRegistryGrain : IGrainWithStringKey
+{
+    Task AddDistrict(string districtId);
+
+    [ReadOnly] Task<IReadOnlyList<string>> ListDistricts();
+}

@@ -66,6 +66,7 @@ public sealed class DistrictGrain : Grain, IDistrictGrain
         if (setup.Supervisors is { } supervisors) S.Supervisors = [.. supervisors.Distinct(StringComparer.Ordinal)];
         if (policy is not null) Install(policy, setup.Actor);
         await _state.SaveAsync();
+        await GrainFactory.GetGrain<IRegistryGrain>(RegistryGrain.Root).AddDistrict(Id); // so clients can list districts
         return Snapshot();
     }
 
