@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace ParkGrid.Cli;
+
+/// <summary><c>parkgrid grains</c> and <c>parkgrid call</c>: the generic grain gateway.</summary>
+internal static class GrainCommands
+{
+    public static IEnumerable<Command> Create(Cli cli)
+    {
+        var grains = new Command("grains", "List the grain types this silo hosts and their methods (GET /api/grains)");
+        cli.Act(grains, async ctx =>
+        {
+            var answer = await ctx.Silo.GetAsync("api/grains", ctx.Cancellation);
+            if (answer.RouteMissing) throw new CliException(ExitCodes.NotFound, $"The silo at {ctx.Silo.Address} serves no /api/grains.");
+            var body = answer.Body!.Value;
+            if (ctx.Json) ctx.Output.Json(body);
+            else ctx.Output.Table(body, ["grainType", "interface", "methods"]);
+            return ExitCodes.Success;
+        });
+        yield return grains;
+
+        var grainType = new Argument<string>("grainType") { Description = "The grain type, e.g. park, case, district (see parkgrid grains)" };
+        var key = new Argument<string>("key") { Description = "The grain's key, e.g. xiangan-digital" };
+        var method = new Argument<string>("method") { Description = "The method, e.g. GetSnapshot" };
+        var args = new Argument<string>("json-args")
+        {
+            Description = "The arguments as a JSON array (or an object keyed by parameter name); default []",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "[]",
+        };
+        args.Validators.Add(r =>
+        {
+            var text = r.GetValueOrDefault<string>();
+            try
+            {
+                using var doc = JsonDocument.Parse(text ?? "[]");
+                if (doc.RootElement.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
+                    r.AddError("json-args must be a JSON array or object, e.g. '[\"actor\"]'.");
+            }
+            catch (JsonException e)
+            {
+                r.AddError($"json-args is not valid JSON: {e.Message}");
+            }
+        });
+        var call = new Command("call", "Call any grain method through the gateway (POST /api/grains/{grainType}/{key}/{method}) and print its JSON result")
+        {
+            grainType, key, method, args,
+        };
+        cli.Act(call, async ctx =>
+        {
+            var path = $"api/grains/{Uri.EscapeDataString(ctx.Get(grainType)!)}/{Uri.EscapeDataString(ctx.Get(key)!)}/{Uri.EscapeDataString(ctx.Get(method)!)}";
+            var answer = await ctx.Silo.PostAsync(path, ctx.Get(args) ?? "[]", ctx.Cancellation);
+            if (answer.RouteMissing) throw new CliException(ExitCodes.NotFound, $"The silo at {ctx.Silo.Address} serves no /api/grains route.");
+            if (answer.Body is { } body) ctx.Output.Json(body);
+            return ExitCodes.Success;
+        });
+        yield return call;
+    }
+}
