@@ -1,6 +1,21 @@
 using ParkGrid.Silo;
 
-await using var silo = await SiloApp.CreateAsync(args);
+if (SiloArguments.WantsHelp(args))
+{
+    Console.WriteLine(SiloArguments.Help);
+    return 0;
+}
+Silo silo;
+try
+{
+    silo = await SiloApp.CreateAsync(args);
+}
+catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+{
+    Console.Error.WriteLine($"parkgrid silo: {e.Message}");
+    return 2;
+}
+await using var running = silo;
 await silo.App.StartAsync();
 var url = silo.Urls.FirstOrDefault() ?? SiloApp.DefaultUrl;
 Console.WriteLine($"""
@@ -9,7 +24,9 @@ Console.WriteLine($"""
       store         {silo.Store.Describe()}
       dashboard     {url}/
       OpenAPI       {url}/openapi/v1.json
+      clock         {(silo.IsDemo ? $"demo: {silo.TimeScale:0.##} virtual seconds per second, from {silo.Host.Runtime.Clock.GetCurrentInstant()}" : "wall clock")}
       calendar      Chinese working days 2020–2026 as published; later years count weekends only until their schedule is loaded
     Press Ctrl-C to stop (grains are deactivated and their state flushed first).
     """);
 await silo.App.WaitForShutdownAsync();
+return 0;

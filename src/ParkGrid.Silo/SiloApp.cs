@@ -11,8 +11,10 @@ using ParkGrid.Silo.Gateway;
 namespace ParkGrid.Silo;
 
 /// <summary>A running silo: the web app, the grain host and the store behind it.</summary>
-public sealed class Silo(WebApplication app, LiveHost host, AdoNetStore store) : IAsyncDisposable
+public sealed class Silo(WebApplication app, LiveHost host, AdoNetStore store, bool isDemo, double timeScale) : IAsyncDisposable
 {
+    public bool IsDemo { get; } = isDemo;
+    public double TimeScale { get; } = timeScale;
     public WebApplication App { get; } = app;
     public LiveHost Host { get; } = host;
     public AdoNetStore Store { get; } = store;
@@ -32,7 +34,8 @@ public sealed class Silo(WebApplication app, LiveHost host, AdoNetStore store) :
 /// Builds the silo from command-line and configuration values:
 /// <c>--store</c> (a SQLite file, the default <c>.parkgrid/parkgrid.db</c>, or a PostgreSQL connection string),
 /// <c>--urls</c> (default http://127.0.0.1:5080: loopback unless told otherwise),
-/// <c>--time-scale</c> (virtual seconds per real second, for demos; default 1).
+/// <c>--time-scale</c> (virtual seconds per real second, for demos; default 1, or 86400 with <c>--demo</c>),
+/// <c>--demo</c> (load a demo network and keep it busy).
 /// </summary>
 public static class SiloApp
 {
@@ -42,7 +45,7 @@ public static class SiloApp
 
     public static async Task<Silo> CreateAsync(string[] args, Action<GrainHostBuilder>? configureGrains = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(SiloArguments.Normalize(args));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
@@ -62,13 +65,17 @@ public static class SiloApp
         }
         var store = await AdoNetStore.OpenAsync(storeSpec);
 
-        var timeScale = builder.Configuration.GetValue("time-scale", 1.0);
+        // --demo: a demo network driven on a clock of one virtual day per second unless --time-scale says otherwise.
+        var demo = builder.Configuration.GetValue("demo", false);
+        var timeScale = builder.Configuration.GetValue("time-scale", demo ? 86_400.0 : 1.0);
+        if (timeScale <= 0) throw new ArgumentOutOfRangeException("time-scale", timeScale, "--time-scale must be positive (virtual seconds per real second).");
         IClock clock = timeScale == 1.0 ? SystemClock.Instance : new ScaledClock(SystemClock.Instance.GetCurrentInstant(), timeScale);
 
         // Years without a published holiday schedule count weekends only: a live silo cannot refuse deadlines
         // that run into next year. Said at start, so nobody mistakes it for the official schedule.
+        var events = new EventHub();
         var grainHost = new GrainHostBuilder()
-            .AddParkGridGrains(new ParkGridServices(OutOfRangeBehavior.AssumeWeekendsOnly))
+            .AddParkGridGrains(new ParkGridServices(OutOfRangeBehavior.AssumeWeekendsOnly, events: events))
             .UseStorage(store.GrainStorage)
             .UseReminderTable(store.ReminderTable);
         configureGrains?.Invoke(grainHost);
@@ -79,13 +86,17 @@ public static class SiloApp
         builder.Services.AddSingleton<IGrainFactory>(host.Runtime);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<GrainGateway>();
+        builder.Services.AddSingleton(events);
         builder.Services.AddHostedService<GrainHostService>();
+        builder.Services.AddSingleton(clock);
+        if (demo) builder.Services.AddHostedService<Demo.DemoDriver>();
 
         var app = builder.Build();
         app.UseGrainExceptionAnswers();
         app.MapOpenApi();
         MapRuntimeEndpoints(app, store);
-        return new Silo(app, host, store);
+        app.MapDomainEndpoints();
+        return new Silo(app, host, store, demo, timeScale);
     }
 
     private static void MapRuntimeEndpoints(WebApplication app, AdoNetStore store)
