@@ -59,7 +59,7 @@ internal static class ParkCommands
             else
             {
                 var info = await ctx.Silo.CallAsync<IParkGrain, ParkInfo>(parkId, p => p.GetInfo(), ctx.Cancellation);
-                if (Output.Str(info, "districtId") is null && string.IsNullOrEmpty(Output.Str(info, "name")))
+                if (Output.Str(info, "districtId") is null) // a park no district has added is not there
                     throw new CliException(ExitCodes.NotFound, $"Park '{parkId}' does not exist (no district has added it).", "id", 404);
                 body = await ctx.Silo.CallAsync<IParkGrain, ParkSnapshot>(parkId, p => p.GetSnapshot(), ctx.Cancellation);
             }
