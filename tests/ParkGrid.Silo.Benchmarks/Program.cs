@@ -44,8 +44,7 @@ var siloPort = FreePort();
 var barePort = FreePort();
 var siloDll = Path.Combine(AppContext.BaseDirectory, "ParkGrid.Silo.dll");
 var selfDll = typeof(BareServer).Assembly.Location;
-using var silo = Processes.Start(siloDll, "--urls", $"http://127.0.0.1:{siloPort}", "--store", Path.Combine(dir, "silo.db"),
-    "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning");
+using var silo = Processes.Start(siloDll, "--urls", $"http://127.0.0.1:{siloPort}", "--store", Path.Combine(dir, "silo.db"));
 using var bare = Processes.Start(selfDll, "--bare-server", barePort.ToString());
 try
 {
@@ -153,6 +152,9 @@ static class Processes
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
+        // Both servers log warnings only (the silo's appsettings log Information); no per-request logging either way.
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {dll}.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{Path.GetFileNameWithoutExtension(dll)}] {e.Data}"); };
