@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+
+namespace ParkGrid.Simulations;
+
+/// <summary>
+/// The <c>simulate</c> and <c>merge</c> commands for the <c>parkgrid</c> CLI (add each of <see cref="Create"/> to the root command).
+/// Exit codes: 0 success, 2 a bad scenario (the message names file:line and the field), 1 anything else.
+/// </summary>
+public static class SimulationCommands
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadScenario = 2;
+
+    public static IReadOnlyList<Command> Create() => [Simulate(), Merge()];
+
+    private static Command Simulate()
+    {
+        var scenarioArg = new Argument<FileInfo>("scenario") { Description = "The scenario YAML file." };
+        var outOption = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory (report.md, report.html, replications.csv, manifest.json).", Required = true };
+        var replications = new Option<int?>("--replications", "-r") { Description = "Replications per policy (default: the scenario's)." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed (default: the scenario's)." };
+        var policies = new Option<string?>("--policies") { Description = "Comma-separated policy names to run (the baseline always runs)." };
+        var shard = new Option<string?>("--shard") { Description = "Shard i/n: run replications r with r mod n = i (default: i from JOB_COMPLETION_INDEX when --shard-count is given)." };
+        var shardCount = new Option<int?>("--shard-count") { Description = "Number of shards, with the index from the environment variable JOB_COMPLETION_INDEX (Kubernetes Indexed Job)." };
+        var parallelism = new Option<int?>("--parallelism", "-j") { Description = "Replications run at once (default: processor count)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar." };
+        var command = new Command("simulate", "Run a what-if experiment: every policy of the scenario × N replications with common random numbers.")
+        {
+            scenarioArg, outOption, replications, seed, policies, shard, shardCount, parallelism, quiet,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var file = parse.GetValue(scenarioArg)!;
+                var (index, count) = ParseShard(parse.GetValue(shard), parse.GetValue(shardCount));
+                return RunSimulate(file.FullName, parse.GetValue(outOption)!.FullName, new ExperimentOptions
+                {
+                    Replications = parse.GetValue(replications),
+                    Seed = parse.GetValue(seed),
+                    Policies = parse.GetValue(policies)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    ShardIndex = index,
+                    ShardCount = count,
+                    Parallelism = parse.GetValue(parallelism) ?? Environment.ProcessorCount,
+                }, parse.GetValue(quiet), CommandLine());
+            }
+            catch (ScenarioException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return BadScenario;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Failure;
+            }
+        });
+        return command;
+    }
+
+    private static Command Merge()
+    {
+        var dirs = new Argument<DirectoryInfo[]>("shards") { Description = "Output directories of the shards.", Arity = ArgumentArity.OneOrMore };
+        var outOption = new Option<DirectoryInfo>("--out", "-o") { Description = "Output directory of the merged report.", Required = true };
+        var command = new Command("merge", "Combine the output directories of simulation shards into one report.") { dirs, outOption };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var (scenario, reps) = Reports.Merge(parse.GetValue(dirs)!.Select(d => d.FullName).ToArray(), parse.GetValue(outOption)!.FullName, CommandLine());
+                Console.WriteLine($"merged {reps} replications of {scenario.Name} into {parse.GetValue(outOption)!.FullName}");
+                return Ok;
+            }
+            catch (ScenarioException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return BadScenario;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or System.Text.Json.JsonException or FormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Failure;
+            }
+        });
+        return command;
+    }
+
+    private static string CommandLine() => string.Join(" ", Environment.GetCommandLineArgs().Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+
+    /// <summary>"i/n", or the index from JOB_COMPLETION_INDEX with a shard count.</summary>
+    public static (int Index, int Count) ParseShard(string? shard, int? shardCount, Func<string, string?>? env = null)
+    {
+        env ??= Environment.GetEnvironmentVariable;
+        if (shard is { Length: > 0 })
+        {
+            var parts = shard.Split('/');
+            if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i) && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && i < n)
+                return (i, n);
+            throw new ArgumentException($"--shard '{shard}' must be i/n with 0 ≤ i < n, e.g. 0/4.");
+        }
+
+        if (shardCount is { } count)
+        {
+            if (count < 1) throw new ArgumentException("--shard-count must be at least 1.");
+            var text = env("JOB_COMPLETION_INDEX");
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= count)
+                throw new ArgumentException($"--shard-count {count} needs JOB_COMPLETION_INDEX set to 0..{count - 1} (it is '{text}').");
+            return (index, count);
+        }
+
+        return (0, 1);
+    }
+
+    /// <summary>Runs the experiment and writes its outputs; returns the exit code.</summary>
+    public static int RunSimulate(string scenarioPath, string outDir, ExperimentOptions options, bool quiet, string commandLine)
+    {
+        var yaml = File.ReadAllText(scenarioPath);
+        var scenario = Experiment.Apply(ScenarioLoader.LoadFile(scenarioPath), options);
+        var reps = Experiment.ReplicationsOf(scenario, options.ShardIndex, options.ShardCount);
+        var total = reps.Count * scenario.Policies.Count;
+        long days = 0;
+        var done = 0;
+        var opts = options with
+        {
+            OnSimulatedDay = () => Interlocked.Increment(ref days),
+            OnReplicationDone = _ => Interlocked.Increment(ref done),
+        };
+        var watch = Stopwatch.StartNew();
+        IReadOnlyList<ReplicationResult> results;
+        if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            if (!quiet) Console.Error.WriteLine($"simulating {scenario.Name}: {scenario.Policies.Count} policies × {reps.Count} replications on {options.Parallelism} threads …");
+            results = Experiment.Run(scenario, opts);
+        }
+        else
+        {
+            IReadOnlyList<ReplicationResult>? r = null;
+            Exception? error = null;
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"{scenario.Name}", maxValue: total);
+                    var worker = new Thread(() =>
+                    {
+                        try { r = Experiment.Run(scenario, opts); }
+                        catch (Exception e) { error = e; }
+                    }, 16 * 1024 * 1024);
+                    worker.Start();
+                    while (!worker.Join(250))
+                    {
+                        var d = Interlocked.Read(ref days);
+                        task.Value = Volatile.Read(ref done);
+                        task.Description = $"{scenario.Name}: {Volatile.Read(ref done)}/{total} replications, {d / Math.Max(0.001, watch.Elapsed.TotalSeconds):0} simulated days/s";
+                    }
+
+                    task.Value = Volatile.Read(ref done);
+                });
+            if (error is not null) throw error as InvalidOperationException ?? new InvalidOperationException(error.Message, error);
+            results = r!;
+        }
+
+        var shardText = $"{options.ShardIndex}/{options.ShardCount}";
+        var repeat = $"parkgrid simulate {scenarioPath} --out {outDir} --seed {scenario.Seed} --replications {scenario.Replications} --policies {string.Join(',', scenario.Policies.Select(p => p.Name))}" +
+                     (options.ShardCount > 1 ? $" --shard {shardText}" : "");
+        Reports.Write(outDir, scenario, yaml, results, new Manifest { ScenarioFile = scenarioPath, CommandLine = commandLine, Repeat = repeat, Shards = [shardText] });
+        Console.Error.WriteLine($"{total} replications in {watch.Elapsed.TotalSeconds:0.0} s ({Interlocked.Read(ref days) / Math.Max(0.001, watch.Elapsed.TotalSeconds):0} simulated days/s); report in {Path.Combine(outDir, "report.html")}");
+        return Ok;
+    }
+}

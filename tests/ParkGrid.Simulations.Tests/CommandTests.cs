@@ -1,0 +1,52 @@
+using System.CommandLine;
+
+namespace ParkGrid.Simulations.Tests;
+
+public sealed class CommandTests
+{
+    private static int Invoke(params string[] args)
+    {
+        var root = new RootCommand("parkgrid");
+        foreach (var c in SimulationCommands.Create()) root.Subcommands.Add(c);
+        return root.Parse(args).Invoke();
+    }
+
+    [Fact]
+    public void Simulate_and_merge_write_reports_and_a_bad_scenario_exits_2()
+    {
+        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
+        try
+        {
+            var good = Path.Combine(dir, "small.yaml");
+            File.WriteAllText(good, TestScenarios.Small.Replace("horizonDays: 120", "horizonDays: 40").Replace("warmupDays: 20", "warmupDays: 5"));
+            Assert.Equal(0, Invoke("simulate", good, "--out", Path.Combine(dir, "s0"), "--replications", "2", "--shard", "0/2", "--quiet", "--policies", "joint"));
+            Assert.Equal(0, Invoke("simulate", good, "--out", Path.Combine(dir, "s1"), "--replications", "2", "--shard", "1/2", "--quiet", "--policies", "joint"));
+            Assert.Equal(0, Invoke("merge", Path.Combine(dir, "s0"), Path.Combine(dir, "s1"), "--out", Path.Combine(dir, "all")));
+            var csv = File.ReadAllLines(Path.Combine(dir, "all", "replications.csv"));
+            Assert.Equal(1 + 2 * 2, csv.Length);
+            Assert.True(File.Exists(Path.Combine(dir, "all", "report.html")));
+
+            var bad = Path.Combine(dir, "bad.yaml");
+            File.WriteAllText(bad, TestScenarios.Small.Replace("handlers: 2,", "handlers: -2,"));
+            var error = new StringWriter();
+            var previous = Console.Error;
+            Console.SetError(error);
+            try
+            {
+                Assert.Equal(2, Invoke("simulate", bad, "--out", Path.Combine(dir, "bad"), "--quiet"));
+            }
+            finally
+            {
+                Console.SetError(previous);
+            }
+
+            Assert.Contains("bad.yaml:", error.ToString());
+            Assert.Contains("departments[0].handlers", error.ToString());
+            Assert.Equal(1, Invoke("simulate", good, "--out", Path.Combine(dir, "x"), "--policies", "nope", "--quiet"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
