@@ -33,6 +33,12 @@ public sealed record RunOptions
 
     /// <summary>Called after each simulated day with the day number (on the replication's thread).</summary>
     public Action<int>? OnDay { get; init; }
+
+    /// <summary>Asked after each simulated day whether to go on (benchmarks stop early and extrapolate); default: always.</summary>
+    public Func<int, bool>? Continue { get; init; }
+
+    /// <summary>Called once the world is set up (before the first simulated day).</summary>
+    public Action? OnSetupDone { get; init; }
 }
 
 /// <summary>Runs one replication of one policy on its own deterministic host, on the calling thread.</summary>
@@ -63,6 +69,7 @@ public static class ReplicationRunner
         run.Factory = host.GrainFactory;
         host.Run(() => Setup(scenario, run, host.GrainFactory));
         host.RunReady();
+        options.OnSetupDone?.Invoke();
 
         var day = 0;
         while (host.Now < scenario.End)
@@ -70,9 +77,10 @@ public static class ReplicationRunner
             var next = Instant.Min(scenario.End, scenario.StartInstant + Duration.FromDays(++day));
             host.AdvanceTo(next);
             options.OnDay?.Invoke(day);
+            if (options.Continue is { } go && !go(day)) break;
         }
 
-        run.Metrics.Finish(scenario.End);
+        run.Metrics.Finish(host.Now);
         var kpi = host.Run(() => host.GrainFactory.GetGrain<IDistrictGrain>(scenario.District.Id).GetKpis());
         ProblemAccount? account = null;
         if (options.AccountProblems) account = host.Run(() => Account(scenario, run, host.GrainFactory));

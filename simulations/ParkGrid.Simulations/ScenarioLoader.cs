@@ -75,7 +75,7 @@ public static class ScenarioLoader
             d.Done();
 
             var parks = new List<ParkSpec>();
-            foreach (var p in m.RequiredList("parks")) parks.Add(Park(p));
+            foreach (var p in m.RequiredList("parks")) parks.AddRange(Parks(p));
             if (parks.Count == 0) throw Error(m.Node("parks")!, "parks", "at least one park is needed", "add '- id: my-park' with 'enterprises: 100'");
             Unique(parks.Select(p => (p.Id, (YamlNode)m.Node("parks")!)), "parks");
 
@@ -139,6 +139,22 @@ public static class ScenarioLoader
             };
             m.Done();
             return scenario;
+        }
+
+        /// <summary>A park, or with <c>count: N</c> N generated parks id-001 … (prefix-001 …), each with the given enterprises and contact points.</summary>
+        private IEnumerable<ParkSpec> Parks(Map p)
+        {
+            var count = p.Int("count", 0, 0, 100_000);
+            var park = Park(p);
+            if (count == 0) return [park];
+            if (park.ExplicitEnterprises.Count > 0)
+                throw Error(p.Node("enterpriseList")!, $"{p.Path}.enterpriseList", "generated parks (count) cannot list enterprises", "use 'enterprises: N' with 'count'");
+            var width = Math.Max(3, count.ToString(CultureInfo.InvariantCulture).Length);
+            return Enumerable.Range(1, count).Select(i =>
+            {
+                var n = i.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+                return park with { Id = $"{park.Id}-{n}", Name = $"{park.Name} {n}", Prefix = $"{park.Prefix}{n}" };
+            }).ToArray();
         }
 
         private ParkSpec Park(Map p)

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using ParkGrid.Simulations;
+
+// Simulation benchmarks (Stopwatch; run in Release):
+//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS]
+// With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var budget = 300.0;
+for (var i = 0; i < args.Length - 1; i++)
+    if (args[i] == "--budget") budget = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+bool Want(string p) => parts.Count == 0 || parts.Contains(p);
+var dir = FindScenarios();
+Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+if (Want("events") || Want("xiangan"))
+{
+    var s = ScenarioLoader.LoadFile(Path.Combine(dir, "xiangan.yaml"));
+    ReplicationRunner.Run(s with { HorizonDays = 60, WarmupDays = 0 }, 0, 99); // JIT warm-up
+    Single("Xiang'an (537 enterprises, 2 parks), 1 year, 1 replication, baseline", s, budget);
+}
+
+if (Want("province"))
+    Single("Province (100 parks, 50,000 enterprises), 1 year, 1 replication, baseline", ScenarioLoader.LoadFile(Path.Combine(dir, "province.yaml")), budget);
+
+if (Want("national"))
+{
+    var province = ScenarioLoader.LoadFile(Path.Combine(dir, "province.yaml"));
+    var park = province.Parks[0] with { GeneratedEnterprises = 200, ContactPoints = 4 };
+    var national = province with
+    {
+        Name = "national",
+        Parks = Enumerable.Range(1, 2500).Select(i => park with { Id = $"np-{i:0000}", Prefix = $"n{i:0000}" }).ToArray(),
+        Departments = province.Departments.Select(d => d with { Handlers = d.Handlers * 10 }).ToArray(),
+        District = province.District with { Supervisors = 11_700 },
+    };
+    Single("National (2,500 parks, 500,000 enterprises), 1 year, 1 replication, baseline", national, budget);
+}
+
+if (Want("experiment"))
+{
+    var s = ScenarioLoader.LoadFile(Path.Combine(dir, "xiangan.yaml")) with { Replications = 4 };
+    var watch = Stopwatch.StartNew();
+    var results = Experiment.Run(s, new ExperimentOptions { Parallelism = Environment.ProcessorCount });
+    var minutes = watch.Elapsed.TotalMinutes;
+    Console.WriteLine($"[experiment] Xiang'an, {s.Policies.Count} policies × {s.Replications} replications = {results.Count} runs on {Environment.ProcessorCount} threads: " +
+                      $"{watch.Elapsed.TotalSeconds:0.0} s wall → {results.Count / minutes:0.0} replications/min; {results.Sum(r => r.Turns) / watch.Elapsed.TotalSeconds:0} events/s in total");
+}
+
+static void Single(string label, Scenario s, double budget)
+{
+    GC.Collect();
+    var before = GC.GetTotalAllocatedBytes(true);
+    var watch = Stopwatch.StartNew();
+    var setup = TimeSpan.Zero;
+    var days = 0;
+    var (result, run, _) = ReplicationRunner.RunDetailed(s, 0, 0, new RunOptions
+    {
+        OnSetupDone = () => setup = watch.Elapsed,
+        OnDay = d => days = d,
+        Continue = _ => watch.Elapsed.TotalSeconds < budget,
+    });
+    var wall = watch.Elapsed;
+    var simulate = wall - setup;
+    var process = Process.GetCurrentProcess();
+    var allocated = GC.GetTotalAllocatedBytes(true) - before;
+    Console.WriteLine($"[{s.Name}] {label}");
+    Console.WriteLine($"  wall {wall.TotalSeconds:0.0} s (setup {setup.TotalSeconds:0.0} s, simulation {simulate.TotalSeconds:0.0} s for {days} of {s.HorizonDays} days)");
+    Console.WriteLine($"  grain events (runtime turns) {result.Turns:N0} → {result.Turns / wall.TotalSeconds:N0}/s on one thread; cases {run.Metrics.Cases.Count:N0}; problems {run.Metrics.Problems.Arisen:N0}");
+    Console.WriteLine($"  peak working set {process.PeakWorkingSet64 / 1048576.0:N0} MiB; GC heap now {GC.GetTotalMemory(false) / 1048576.0:N0} MiB; allocated {allocated / 1048576.0:N0} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s");
+    if (days < s.HorizonDays)
+    {
+        var perDay = simulate.TotalSeconds / Math.Max(1, days);
+        Console.WriteLine($"  STOPPED at the {budget:0} s budget: simulated {days}/{s.HorizonDays} days ({100.0 * days / s.HorizonDays:0.0}%). EXTRAPOLATED full year: {setup.TotalSeconds + perDay * s.HorizonDays:0} s (linear in days; setup measured)");
+    }
+}
+
+static string FindScenarios()
+{
+    var d = new DirectoryInfo(AppContext.BaseDirectory);
+    while (d is not null && !Directory.Exists(Path.Combine(d.FullName, "simulations", "scenarios"))) d = d.Parent;
+    return Path.Combine(d?.FullName ?? throw new InvalidOperationException("simulations/scenarios not found"), "simulations", "scenarios");
+}
