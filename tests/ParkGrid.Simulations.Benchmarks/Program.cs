@@ -6,10 +6,15 @@ using ParkGrid.Simulations;
 //   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var budget = 300.0;
+string? outDir = null;
 for (var i = 0; i < args.Length - 1; i++)
+{
     if (args[i] == "--budget") budget = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    if (args[i] == "--out") outDir = args[i + 1];
+}
+
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
 Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -46,6 +51,11 @@ if (Want("experiment"))
     var minutes = watch.Elapsed.TotalMinutes;
     Console.WriteLine($"[experiment] Xiang'an, {s.Policies.Count} policies × {s.Replications} replications = {results.Count} runs on {Environment.ProcessorCount} threads: " +
                       $"{watch.Elapsed.TotalSeconds:0.0} s wall → {results.Count / minutes:0.0} replications/min; {results.Sum(r => r.Turns) / watch.Elapsed.TotalSeconds:0} events/s in total");
+    if (outDir is not null)
+    {
+        Reports.Write(outDir, s, File.ReadAllText(Path.Combine(dir, "xiangan.yaml")), results, new Manifest { CommandLine = string.Join(" ", args) });
+        Console.WriteLine($"  report written to {outDir}");
+    }
 }
 
 static void Single(string label, Scenario s, double budget)
