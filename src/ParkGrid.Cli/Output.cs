@@ -46,13 +46,16 @@ public sealed class Output
         JsonValueKind.True => "yes",
         JsonValueKind.False => "no",
         JsonValueKind.Array when value.EnumerateArray().All(IsScalar) => string.Join(", ", value.EnumerateArray().Select(Text)),
-        JsonValueKind.Object when value.EnumerateObject().All(p => IsScalar(p.Value)) =>
-            string.Join(", ", value.EnumerateObject().Select(p => $"{p.Name}={Text(p.Value)}")),
+        JsonValueKind.Object when value.EnumerateObject().All(p => IsScalar(p.Value) || IsScalarList(p.Value)) =>
+            string.Join(", ", value.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null && !(p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() == 0))
+                .Select(p => $"{p.Name}={Text(p.Value)}")),
         JsonValueKind.Number => value.GetRawText(),
         _ => Compact(value),
     };
 
     public static bool IsScalar(JsonElement value) => value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array);
+
+    private static bool IsScalarList(JsonElement value) => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(IsScalar);
 
     private static bool IsRows(JsonElement value) =>
         value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0 && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object);
