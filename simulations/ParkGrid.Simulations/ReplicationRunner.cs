@@ -37,6 +37,9 @@ public sealed record RunOptions
     /// <summary>Asked after each simulated day whether to go on (benchmarks stop early and extrapolate); default: always.</summary>
     public Func<int, bool>? Continue { get; init; }
 
+    /// <summary>Called with the host after the run, before it is disposed (benchmarks read its statistics).</summary>
+    public Action<DeterministicHost>? OnFinished { get; init; }
+
     /// <summary>Called once the world is set up (before the first simulated day).</summary>
     public Action? OnSetupDone { get; init; }
 }
@@ -86,6 +89,7 @@ public static class ReplicationRunner
         if (options.AccountProblems) account = host.Run(() => Account(scenario, run, host.GrainFactory));
         var (kpis, histogram) = Kpis(scenario, run, kpi);
         var turns = host.TurnsExecuted;
+        options.OnFinished?.Invoke(host);
         return (new ReplicationResult(run.Spec.Name, policyIndex, replication, kpis, histogram, run.Metrics.ArrivalHash, turns, wall.Elapsed.TotalSeconds), run, account);
     }
 
