@@ -84,9 +84,10 @@ static void Single(string label, Scenario s, double budget, bool breakdown = fal
     Console.WriteLine($"  peak working set {process.PeakWorkingSet64 / 1048576.0:N0} MiB; GC heap now {GC.GetTotalMemory(false) / 1048576.0:N0} MiB; allocated {allocated / 1048576.0:N0} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s");
     if (breakdown)
     {
-        Console.WriteLine("  where the time goes — calls per grain method, mean latency (inclusive of nested inline calls), calls × mean:");
+        Console.WriteLine("  calls per grain method with the runtime's mean call latency (wall time from call to completion: it includes nested");
+        Console.WriteLine("  inline calls and time queued behind other turns, so it is an upper bound on the method's own cost), by calls × mean:");
         foreach (var m in methods.OrderByDescending(m => m.Calls * m.Mean.Ticks).Take(14))
-            Console.WriteLine($"    {m.GrainType + "." + m.Method,-44} {m.Calls,9:N0} calls  mean {m.Mean.TotalMicroseconds,8:0.0} µs  total {m.Calls * m.Mean.TotalSeconds,6:0.00} s");
+            Console.WriteLine($"    {m.GrainType + "." + m.Method,-44} {m.Calls,9:N0} calls  mean {m.Mean.TotalMicroseconds,8:0.0} µs  calls×mean {m.Calls * m.Mean.TotalSeconds,6:0.00} s");
     }
 
     if (days < s.HorizonDays)
