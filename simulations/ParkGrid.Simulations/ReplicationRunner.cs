@@ -130,7 +130,8 @@ public static class ReplicationRunner
 
                 var ent = g.GetGrain<IEnterpriseGrain>(id);
                 await ent.Register(profile);
-                await ent.SetSatisfaction(run.Behaviour.SatisfiedScore, run.Behaviour.UnsatisfiedScore);
+                if (run.Behaviour.SatisfiedScore != 90 || run.Behaviour.UnsatisfiedScore != 40) // the grain's defaults
+                    await ent.SetSatisfaction(run.Behaviour.SatisfiedScore, run.Behaviour.UnsatisfiedScore);
             }
 
             for (var j = 0; j < plan.FirstVisit.Length; j++)
@@ -156,13 +157,9 @@ public static class ReplicationRunner
                     var n = MathNet.Numerics.Distributions.Poisson.Sample(random, mean);
                     for (var k = 0; k < n; k++)
                         batch.Add(new PlannedInspection(id, s.Start.PlusDays(1 + random.Next(s.HorizonDays - 1)), $"{d.Id}-{id}-{k}"));
-                    if (batch.Count >= 20_000)
-                    {
-                        await g.GetGrain<IDepartmentGrain>(d.Id).PlanInspections(batch);
-                        batch = [];
-                    }
                 }
 
+            // One call per department: the department keeps its plan sorted, so batches would re-sort a growing plan.
             if (batch.Count > 0) await g.GetGrain<IDepartmentGrain>(d.Id).PlanInspections(batch);
         }
 
