@@ -2,12 +2,18 @@
 # Runs every test of the solution and ends with one summary line ("N passed, N failed").
 # Tests that need PostgreSQL start a private server with the machine's PostgreSQL 15 binaries
 # (Debian: apt-get install -y postgresql), or use PARKGRID_TEST_POSTGRES if it is set.
+# The dashboard's browser tests need Chromium (Debian: apt-get install -y chromium).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if [ -z "${PARKGRID_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   echo "PostgreSQL server binaries are missing: install them (Debian: apt-get install -y postgresql) or set PARKGRID_TEST_POSTGRES to a connection string." >&2
+  exit 2
+fi
+
+if [ -z "${PARKGRID_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium is missing for the dashboard's browser tests: install it (Debian: apt-get install -y chromium) or set PARKGRID_CHROMIUM." >&2
   exit 2
 fi
 

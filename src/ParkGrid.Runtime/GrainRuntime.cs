@@ -34,7 +34,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         Watchdog = new CallWatchdog(this);
         Collector = new ActivationCollector(this);
         Reminders = new ReminderService(this, reminderTable);
-        Statistics.RemindersDue = () => Reminders.Scheduled;
+        Statistics.RemindersDueSource = () => Reminders.Scheduled;
     }
 
     internal TurnScheduler Scheduler { get; }

@@ -79,23 +79,26 @@ public static class SiloApp
             .UseStorage(store.GrainStorage)
             .UseReminderTable(store.ReminderTable);
         configureGrains?.Invoke(grainHost);
-        var host = grainHost.BuildLive(clock);
-
-        builder.Services.AddSingleton(host);
-        builder.Services.AddSingleton(host.Runtime);
-        builder.Services.AddSingleton<IGrainFactory>(host.Runtime);
+        // Built from the app's services so that the runtime logs where ASP.NET logs.
+        builder.Services.AddSingleton(sp => grainHost.UseLogger(sp.GetRequiredService<ILoggerFactory>().CreateLogger("ParkGrid.Runtime")).BuildLive(clock));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<LiveHost>().Runtime);
+        builder.Services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<LiveHost>().Runtime);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<GrainGateway>();
         builder.Services.AddSingleton(events);
+        builder.Services.AddSingleton<Dashboard.ProfilingSwitch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Dashboard.ProfilingSwitch>());
         builder.Services.AddHostedService<GrainHostService>();
         builder.Services.AddSingleton(clock);
         if (demo) builder.Services.AddHostedService<Demo.DemoDriver>();
 
         var app = builder.Build();
+        var host = app.Services.GetRequiredService<LiveHost>();
         app.UseGrainExceptionAnswers();
         app.MapOpenApi();
         MapRuntimeEndpoints(app, store);
         app.MapDomainEndpoints();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         return new Silo(app, host, store, demo, timeScale);
     }
 
@@ -112,9 +115,14 @@ public static class SiloApp
             version = typeof(SiloApp).Assembly.GetName().Version?.ToString(),
         })).WithTags("runtime").WithSummary("Liveness, store and clock of this silo");
 
-        app.MapGet("/api/runtime/statistics", (GrainRuntime runtime) => Results.Ok(new
+        app.MapGet("/api/runtime/statistics", (GrainRuntime runtime, Dashboard.ProfilingSwitch profiling) =>
+        {
+            profiling.Watched();
+            return Results.Ok(new
         {
             activationsByType = runtime.Statistics.ActivationsByType,
+            latencyProfiling = runtime.Statistics.LatencyProfiling,
+            remindersDue = runtime.Statistics.RemindersDue,
             remindersFired = runtime.Statistics.RemindersFired,
             callTimeouts = runtime.Statistics.CallTimeouts,
             methods = runtime.Statistics.Methods().Select(m => new
@@ -122,7 +130,8 @@ public static class SiloApp
                 m.GrainType, m.Method, m.Calls, m.Failures,
                 meanMicroseconds = m.Mean.TotalMicroseconds, p50Microseconds = m.P50.TotalMicroseconds, p99Microseconds = m.P99.TotalMicroseconds,
             }),
-        })).WithTags("runtime").WithSummary("Calls, failures and latency per grain type and method; activations; reminders");
+        });
+        }).WithTags("runtime").WithSummary("Calls, failures and latency per grain type and method; activations; reminders");
 
         app.MapGet("/api/grains", (GrainGateway gateway) => Results.Ok(gateway.Describe()))
             .WithTags("grains").WithSummary("Grain types and their methods");

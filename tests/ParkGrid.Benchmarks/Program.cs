@@ -8,7 +8,7 @@ using ParkGrid.Runtime.Hosting;
 using ParkGrid.Runtime.Metrics;
 
 // Runtime benchmarks. Each figure is printed beside the same work done without the runtime, so the ratio
-// shows the runtime's overhead. Usage: dotnet run -c Release --project tests/ParkGrid.Benchmarks [-- live|queued|deterministic|memory] [--seconds N]
+// shows the runtime's overhead. Usage: dotnet run -c Release --project tests/ParkGrid.Benchmarks [-- live|unprofiled|queued|deterministic|memory] [--seconds N]
 
 var which = args.Where(a => !a.StartsWith("--") && !int.TryParse(a, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(3);
@@ -20,6 +20,7 @@ Console.WriteLine($"ParkGrid runtime benchmarks — {Environment.ProcessorCount}
 Console.WriteLine();
 
 if (Run("live")) await Live.Calls(seconds, inline: true);
+if (Run("unprofiled")) await Live.Calls(seconds, inline: true, profiling: false);
 if (Run("queued")) await Live.Calls(seconds, inline: false);
 if (Run("deterministic")) Deterministic.Turns();
 if (Run("memory")) Memory.PerActivation();
@@ -43,14 +44,16 @@ static class Live
     private const int Grains = 1000;
 
     /// <summary>Warm activations on the live host, called from concurrent callers for a fixed time.</summary>
-    public static async Task Calls(int seconds, bool inline)
+    public static async Task Calls(int seconds, bool inline, bool profiling = true)
     {
         var callers = inline ? Environment.ProcessorCount : 64;
         Console.WriteLine(inline
-            ? $"Live host, warm activations, inline turns (the default): {callers} callers × {Grains} grains, {seconds} s"
+            ? $"Live host, warm activations, inline turns (the default): {callers} callers × {Grains} grains, {seconds} s" +
+              (profiling ? "" : " — latency profiling OFF (as when no dashboard watches; calls still counted)")
             : $"Live host, warm activations, every call queued through the mailbox and the thread pool: {callers} callers × {Grains} grains, {seconds} s");
         await using var host = new GrainHostBuilder().AddGrain<IBenchGrain, BenchGrain>()
             .Configure(o => o.InlineTurns = inline).BuildLive();
+        host.Runtime.Statistics.LatencyProfiling = profiling;
         await host.StartAsync();
         var refs = Enumerable.Range(0, Grains).Select(i => host.GrainFactory.GetGrain<IBenchGrain>("g" + i)).ToArray();
         foreach (var r in refs) await r.Ping(0);

@@ -41,6 +41,24 @@ public class StatisticsTests
     }
 
     [Fact]
+    public async Task Calls_are_counted_but_not_timed_while_latency_profiling_is_off()
+    {
+        await using var host = await TestHosts.Live();
+        var grain = host.GrainFactory.GetGrain<ICounterGrain>(TestHosts.Key());
+        host.Runtime.Statistics.LatencyProfiling = false;
+        for (var i = 0; i < 5; i++) await grain.Get();
+        var get = host.Runtime.Statistics.Methods().Single(m => m.GrainType == "counter" && m.Method == "Get");
+        Assert.Equal(5, get.Calls);
+        Assert.Equal(TimeSpan.Zero, get.P99); // nothing timed
+
+        host.Runtime.Statistics.LatencyProfiling = true;
+        await grain.Get();
+        get = host.Runtime.Statistics.Methods().Single(m => m.GrainType == "counter" && m.Method == "Get");
+        Assert.Equal(6, get.Calls);
+        Assert.True(get.P99 > TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Histogram_buckets_bound_the_relative_error()
     {
         foreach (var ticks in new long[] { 5, 17, 1000, 123_456, 98_765_432 })

@@ -35,6 +35,22 @@ public class DomainApiTests(SiloFixture silo) : IClassFixture<SiloFixture>, IAsy
         return caseId;
     }
 
+    /// <summary>The case record (status, clocks, history): what a request may change. The snapshot around it also
+    /// shows the outbox's delivery progress, which moves on by itself.</summary>
+    private async Task<string> RecordAsync(string caseId) =>
+        (await silo.Http.GetFromJsonAsync<JsonElement>($"api/cases/{caseId}")).GetProperty("record").GetRawText();
+
+    /// <summary>Waits until the case has told its park, enterprise and others (its outbox is empty).</summary>
+    private async Task SettledAsync(string caseId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await silo.Http.GetFromJsonAsync<JsonElement>($"api/cases/{caseId}")).GetProperty("pendingDelivery").GetArrayLength() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"case {caseId} did not deliver its reports");
+            await Task.Delay(20);
+        }
+    }
+
     private async Task<HttpResponseMessage> ActAsync(string caseId, string action, object body) =>
         await silo.Http.PostAsJsonAsync($"api/cases/{caseId}/actions/{action}", body);
 
@@ -62,13 +78,13 @@ public class DomainApiTests(SiloFixture silo) : IClassFixture<SiloFixture>, IAsy
     public async Task An_illegal_action_is_refused_naming_the_state_and_action_and_changes_nothing()
     {
         var caseId = await FileAsync();
-        var before = await silo.Http.GetStringAsync($"api/cases/{caseId}");
+        var before = await RecordAsync(caseId);
         using var response = await ActAsync(caseId, "resolve", new { actor = "sup-a", score = 90 });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
         Assert.Contains("Received", detail);
         Assert.Contains("Resolve", detail);
-        Assert.Equal(before, await silo.Http.GetStringAsync($"api/cases/{caseId}"));
+        Assert.Equal(before, await RecordAsync(caseId));
     }
 
     public static TheoryData<string, string, HttpStatusCode, string> BadRequests => new()
@@ -94,7 +110,8 @@ public class DomainApiTests(SiloFixture silo) : IClassFixture<SiloFixture>, IAsy
     public async Task Bad_input_gets_a_problem_naming_the_field_and_writes_nothing(string route, string body, HttpStatusCode status, string field)
     {
         var caseId = await FileAsync();
-        var caseBefore = await silo.Http.GetStringAsync($"api/cases/{caseId}");
+        await SettledAsync(caseId);
+        var caseBefore = await RecordAsync(caseId);
         var parkBefore = (await silo.Http.GetFromJsonAsync<JsonElement>($"api/parks/{Park}")).GetProperty("park").GetProperty("casesTotal").GetInt32();
 
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
@@ -103,7 +120,7 @@ public class DomainApiTests(SiloFixture silo) : IClassFixture<SiloFixture>, IAsy
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(field, problem.GetProperty("field").GetString());
 
-        Assert.Equal(caseBefore, await silo.Http.GetStringAsync($"api/cases/{caseId}"));
+        Assert.Equal(caseBefore, await RecordAsync(caseId));
         var parkAfter = (await silo.Http.GetFromJsonAsync<JsonElement>($"api/parks/{Park}")).GetProperty("park").GetProperty("casesTotal").GetInt32();
         Assert.Equal(parkBefore, parkAfter);
     }

@@ -182,7 +182,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         SetSynchronizationContext(this);
         t_inlineDepth++;
         TurnSerial++;
-        var start = Stopwatch.GetTimestamp();
+        var start = _runtime.Statistics.LatencyProfiling ? Stopwatch.GetTimestamp() : 0;
         _runtime.TurnObserver?.Invoke(this, request.Method.Name);
         Task turn;
         try
@@ -202,7 +202,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         if (turn.IsCompleted)
         {
             FinishTurn(request.Method.IsReadOnly, exclusive: false, countsAsActivity: true, turn);
-            _runtime.Statistics.ForMethod(_class.GrainTypeName, request.Method).Record(Stopwatch.GetTimestamp() - start, !turn.IsCompletedSuccessfully);
+            Record(request.Method, start, !turn.IsCompletedSuccessfully);
             ReleaseAfterInline();
             // The grain's own task is the answer; a throw turned into a task above is typed for the caller.
             return isVoid || turn is Task<TResult> ? turn : Task.FromException<TResult>(turn.Exception!.InnerException!);
@@ -353,7 +353,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         message.Activation = this;
         TurnSerial++;
-        message.StartTimestamp = Stopwatch.GetTimestamp();
+        message.StartTimestamp = _runtime.Statistics.LatencyProfiling ? Stopwatch.GetTimestamp() : 0;
         message.StartedMs = _runtime.Scheduler.NowMilliseconds;
         _runtime.TurnObserver?.Invoke(this, message.TraceName);
         Task turn;
@@ -384,8 +384,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         lock (_lock) _asyncTurns?.Remove(message);
         FinishTurn(message.IsReadOnly, message.IsExclusive, message.CountsAsActivity, turn);
-        if (message.Method is { } method)
-            _runtime.Statistics.ForMethod(_class.GrainTypeName, method).Record(Stopwatch.GetTimestamp() - message.StartTimestamp, !turn.IsCompletedSuccessfully);
+        if (message.Method is { } method) Record(method, message.StartTimestamp, !turn.IsCompletedSuccessfully);
         message.Complete(turn);
         bool schedule;
         lock (_lock)
@@ -394,6 +393,14 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             if (schedule) _executing = true;
         }
         if (schedule) _runtime.Scheduler.Schedule(this);
+    }
+
+    /// <summary>Counts a finished call, with its latency if it was timed (start 0: profiling was off).</summary>
+    private void Record(GrainMethod method, long startTimestamp, bool failed)
+    {
+        var histogram = _runtime.Statistics.ForMethod(_class.GrainTypeName, method);
+        if (startTimestamp != 0) histogram.Record(Stopwatch.GetTimestamp() - startTimestamp, failed);
+        else histogram.RecordUntimed(failed);
     }
 
     /// <summary>Bookkeeping common to every finished turn; may queue a deactivation.</summary>

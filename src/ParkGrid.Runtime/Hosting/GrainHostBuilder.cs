@@ -78,7 +78,9 @@ public sealed class GrainHostBuilder
     public LiveHost BuildLive(IClock? clock = null)
     {
         var scale = clock is ScaledClock scaled ? scaled.Scale : 1.0;
-        return new LiveHost(Build(new LiveScheduler(clock ?? SystemClock.Instance, scale)));
+        var logger = _logger;
+        return new LiveHost(Build(new LiveScheduler(clock ?? SystemClock.Instance, scale,
+            e => { if (logger is null) Console.Error.WriteLine($"ParkGrid: a scheduled callback failed: {e}"); else logger.LogError(e, "A scheduled callback failed"); })));
     }
 
     /// <summary>A deterministic host whose virtual clock starts at <paramref name="start"/>.</summary>

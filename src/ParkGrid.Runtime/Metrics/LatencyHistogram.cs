@@ -11,9 +11,10 @@ namespace ParkGrid.Runtime.Metrics;
 internal sealed class LatencyHistogram
 {
     internal const int BucketCount = 4 * 48; // up to 2^48 Stopwatch ticks, beyond any call
-    private const int StripeStride = BucketCount + 16; // + padding, and slots for sum and failures
+    private const int StripeStride = BucketCount + 24; // + padding, and slots for sum, failures and untimed calls
     private const int SumSlot = BucketCount;
     private const int FailureSlot = BucketCount + 8;
+    private const int UntimedSlot = BucketCount + 16;
     private static readonly int s_stripeMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Environment.ProcessorCount)) - 1;
     private readonly long[] _slots = new long[(s_stripeMask + 1) * StripeStride];
 
@@ -22,6 +23,14 @@ internal sealed class LatencyHistogram
         var stripe = (Thread.GetCurrentProcessorId() & s_stripeMask) * StripeStride;
         Interlocked.Increment(ref _slots[stripe + BucketOf(elapsedTicks)]);
         Interlocked.Add(ref _slots[stripe + SumSlot], elapsedTicks);
+        if (failed) Interlocked.Increment(ref _slots[stripe + FailureSlot]);
+    }
+
+    /// <summary>Counts a call that was not timed (latency profiling off).</summary>
+    public void RecordUntimed(bool failed)
+    {
+        var stripe = (Thread.GetCurrentProcessorId() & s_stripeMask) * StripeStride;
+        Interlocked.Increment(ref _slots[stripe + UntimedSlot]);
         if (failed) Interlocked.Increment(ref _slots[stripe + FailureSlot]);
     }
 
@@ -47,30 +56,33 @@ internal sealed class LatencyHistogram
     public HistogramSnapshot Snapshot()
     {
         var buckets = new long[BucketCount];
-        long sum = 0, failures = 0;
+        long sum = 0, failures = 0, untimed = 0;
         for (var stripe = 0; stripe <= s_stripeMask; stripe++)
         {
             var offset = stripe * StripeStride;
             for (var b = 0; b < BucketCount; b++) buckets[b] += Volatile.Read(ref _slots[offset + b]);
             sum += Volatile.Read(ref _slots[offset + SumSlot]);
             failures += Volatile.Read(ref _slots[offset + FailureSlot]);
+            untimed += Volatile.Read(ref _slots[offset + UntimedSlot]);
         }
-        return new HistogramSnapshot(buckets, sum, failures);
+        return new HistogramSnapshot(buckets, sum, failures, untimed);
     }
 }
 
-/// <summary>A point-in-time copy of a histogram; percentiles are bucket midpoints.</summary>
-internal sealed class HistogramSnapshot(long[] buckets, long sumTicks, long failures)
+/// <summary>A point-in-time copy of a histogram; percentiles are bucket midpoints, over the timed calls.</summary>
+internal sealed class HistogramSnapshot(long[] buckets, long sumTicks, long failures, long untimed)
 {
-    public long Count { get; } = buckets.Sum();
+    private readonly long _timed = buckets.Sum();
+
+    public long Count => _timed + untimed;
     public long Failures { get; } = failures;
 
-    public TimeSpan Mean => Count == 0 ? TimeSpan.Zero : ToTimeSpan(sumTicks / (double)Count);
+    public TimeSpan Mean => _timed == 0 ? TimeSpan.Zero : ToTimeSpan(sumTicks / (double)_timed);
 
     public TimeSpan Percentile(double p)
     {
-        if (Count == 0) return TimeSpan.Zero;
-        var rank = (long)Math.Ceiling(p * Count);
+        if (_timed == 0) return TimeSpan.Zero;
+        var rank = (long)Math.Ceiling(p * _timed);
         long seen = 0;
         for (var b = 0; b < buckets.Length; b++)
         {

@@ -29,12 +29,26 @@ public sealed class RuntimeStatistics : IDisposable
         _meter.CreateObservableGauge("parkgrid.grain.activations", () =>
             _activations.Select(kv => new Measurement<long>(Volatile.Read(ref kv.Value.Value), new KeyValuePair<string, object?>("grain_type", kv.Key))));
         _meter.CreateObservableCounter("parkgrid.reminders.fired", () => Volatile.Read(ref _remindersFired));
-        _meter.CreateObservableGauge("parkgrid.reminders.due", () => (long)(RemindersDue?.Invoke() ?? 0));
+        _meter.CreateObservableGauge("parkgrid.reminders.due", () => (long)RemindersDue);
         _meter.CreateObservableCounter("parkgrid.grain.call_timeouts", () => Volatile.Read(ref _callTimeouts));
     }
 
     /// <summary>How many reminders are scheduled and not yet fired (set by the reminder service).</summary>
-    internal Func<int>? RemindersDue { get; set; }
+    internal Func<int>? RemindersDueSource { get; set; }
+
+    public int RemindersDue => RemindersDueSource?.Invoke() ?? 0;
+
+    private volatile bool _latencyProfiling = true;
+
+    /// <summary>
+    /// Whether calls are timed (two clock reads and a histogram update each). Calls are counted either way;
+    /// a host may switch timing off while nobody watches (the silo does after a quiet minute).
+    /// </summary>
+    public bool LatencyProfiling
+    {
+        get => _latencyProfiling;
+        set => _latencyProfiling = value;
+    }
 
     internal LatencyHistogram ForMethod(string grainType, GrainMethod method)
     {

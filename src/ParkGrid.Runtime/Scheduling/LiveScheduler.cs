@@ -3,7 +3,8 @@ using NodaTime;
 namespace ParkGrid.Runtime.Scheduling;
 
 /// <summary>Turns on the .NET thread pool, timers on the wall clock (optionally scaled for demos).</summary>
-public sealed class LiveScheduler(IClock clock, double timeScale = 1.0) : TurnScheduler
+/// <param name="onCallbackError">Told of an exception a scheduled callback threw (it must not take the process down).</param>
+public sealed class LiveScheduler(IClock clock, double timeScale = 1.0, Action<Exception>? onCallbackError = null) : TurnScheduler
 {
     public override IClock Clock { get; } = clock;
     public double TimeScale { get; } = timeScale > 0 ? timeScale : throw new ArgumentOutOfRangeException(nameof(timeScale), "The time scale must be positive.");
@@ -18,27 +19,39 @@ public sealed class LiveScheduler(IClock clock, double timeScale = 1.0) : TurnSc
     }
 
     public override ScheduledCallback ScheduleAfterMilliseconds(long milliseconds, Action<object?> callback, object? state) =>
-        new TimerCallbackHandle(Math.Clamp(milliseconds, 0, int.MaxValue - 1), callback, state);
+        new TimerCallbackHandle(Math.Clamp(milliseconds, 0, int.MaxValue - 1), callback, state, onCallbackError);
 
     private sealed class TimerCallbackHandle : ScheduledCallback
     {
         private readonly Timer _timer;
         private readonly Action<object?> _callback;
         private readonly object? _state;
+        private readonly Action<Exception>? _onError;
 
-        public TimerCallbackHandle(long dueMs, Action<object?> callback, object? state)
+        public TimerCallbackHandle(long dueMs, Action<object?> callback, object? state, Action<Exception>? onError)
         {
             _callback = callback;
             _state = state;
+            _onError = onError;
             // A timer does not capture the execution context here: grain code must not inherit the scheduler's.
+            // It is created idle and armed once stored: a due time of 0 may fire before the constructor returns.
             using (ExecutionContext.SuppressFlow())
-                _timer = new Timer(static s => ((TimerCallbackHandle)s!).Fire(), this, dueMs, Timeout.Infinite);
+                _timer = new Timer(static s => ((TimerCallbackHandle)s!).Fire(), this, Timeout.Infinite, Timeout.Infinite);
+            _timer.Change(dueMs, Timeout.Infinite);
         }
 
         private void Fire()
         {
             _timer.Dispose();
-            _callback(_state);
+            try
+            {
+                _callback(_state);
+            }
+            catch (Exception e)
+            {
+                if (_onError is null) Console.Error.WriteLine($"ParkGrid: a scheduled callback failed: {e}");
+                else _onError(e);
+            }
         }
 
         public override void Cancel() => _timer.Dispose();
