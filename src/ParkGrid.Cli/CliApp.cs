@@ -48,7 +48,8 @@ public static class CliApp
         var output = new Output(stdout, stderr, terminal);
         var root = Build(output);
         var parse = root.Parse(args);
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        // Signals are handled by the caller (Program.cs) through cancellationToken, not by System.CommandLine.
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         try
         {
             var code = await parse.InvokeAsync(config, cancellationToken);

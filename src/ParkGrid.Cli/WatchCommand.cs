@@ -50,9 +50,9 @@ internal static class WatchCommand
                     }
                 }
             }
-            catch (OperationCanceledException) when (ctx.Cancellation.IsCancellationRequested)
+            catch (Exception) when (ctx.Cancellation.IsCancellationRequested)
             {
-                return ExitCodes.Success; // Ctrl-C: the normal way to stop watching
+                return ExitCodes.Success; // Ctrl-C: the normal way to stop watching (the read may fail as cancelled or as an aborted connection)
             }
             catch (IOException e)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace ParkGrid.Cli.Tests;
@@ -45,6 +46,26 @@ public class WatchAndProcessTests(CliFixture silo) : IClassFixture<CliFixture>
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         var code = await CliApp.RunAsync(["watch", "--park", "a-park-with-no-events", "--silo", silo.Address], stdout, new StringWriter(), cancellationToken: stop.Token);
         Assert.Equal(0, code);
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    [Fact]
+    public async Task The_parkgrid_program_ends_watch_with_0_on_a_termination_signal()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "parkgrid.dll"), "watch", "--silo", silo.Address }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // connected and waiting for events
+        Assert.False(process.HasExited, "watch ended before the signal");
+        Assert.Equal(0, SendSignal(process.Id, 15)); // SIGTERM, handled like Ctrl-C
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
     }
 
     private static async Task<CliRun> RunProcessAsync(params string[] args)
