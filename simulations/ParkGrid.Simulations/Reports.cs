@@ -154,6 +154,9 @@ public static class Reports
         return (scenario, rows.Select(r => r.Replication).Distinct().Count());
     }
 
+    private static string Direction(Estimate diff, KpiInfo kpi) =>
+        kpi.HigherIsBetter is { } higher ? (diff.Mean > 0 == higher ? "better" : "worse") : "differs";
+
     public static string Markdown(Scenario s, ExperimentSummary summary)
     {
         var sb = new StringBuilder();
@@ -175,7 +178,7 @@ public static class Reports
                 if (c.DifferenceToBaseline is { } diff)
                 {
                     var text = $"{FmtDiff(diff.Mean, kpi.Unit)} [{FmtDiff(diff.Low, kpi.Unit)}, {FmtDiff(diff.High, kpi.Unit)}]";
-                    sb.Append(diff.ExcludesZero ? $"**{text}** {(diff.Mean > 0 == kpi.HigherIsBetter ? "better" : "worse")}" : text);
+                    sb.Append(diff.ExcludesZero ? $"**{text}** {Direction(diff, kpi)}" : text);
                 }
                 else sb.Append("baseline");
                 sb.Append(" |\n");
@@ -223,7 +226,7 @@ public static class Reports
                     .Append(Fmt(c.Value.Low, kpi.Unit)).Append(" – ").Append(Fmt(c.Value.High, kpi.Unit)).Append("</td>");
                 if (c.DifferenceToBaseline is { } d)
                 {
-                    var cls = d.ExcludesZero ? $"sig {(d.Mean > 0 == kpi.HigherIsBetter ? "better" : "worse")}" : "";
+                    var cls = d.ExcludesZero ? $"sig {Direction(d, kpi)}" : "";
                     sb.Append("<td class=\"").Append(cls).Append("\">").Append(FmtDiff(d.Mean, kpi.Unit)).Append("</td><td>").Append(FmtDiff(d.Low, kpi.Unit)).Append(" – ").Append(FmtDiff(d.High, kpi.Unit)).Append("</td>");
                 }
                 else sb.Append("<td>baseline</td><td></td>");

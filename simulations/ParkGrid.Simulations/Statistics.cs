@@ -3,14 +3,15 @@ using MathNet.Numerics.Distributions;
 namespace ParkGrid.Simulations;
 
 /// <summary>A KPI the experiment reports: its column name, label, unit and which direction is better.</summary>
-public sealed record KpiInfo(string Name, string Label, string Unit, bool HigherIsBetter, string Meaning);
+/// <param name="HigherIsBetter">true or false; null for a KPI that is neither better nor worse when higher (a count of activity).</param>
+public sealed record KpiInfo(string Name, string Label, string Unit, bool? HigherIsBetter, string Meaning);
 
 public static class KpiCatalog
 {
     public static readonly IReadOnlyList<KpiInfo> All =
     [
-        new("problems_arisen", "Problems arisen", "count", false, "problems enterprises developed after warm-up (the common random numbers: equal across policies)"),
-        new("cases_received", "Cases received", "count", false, "cases filed after warm-up from problems (channels and visits; monitors excluded)"),
+        new("problems_arisen", "Problems arisen", "count", null, "problems enterprises developed after warm-up (the common random numbers: equal across policies)"),
+        new("cases_received", "Cases received", "count", null, "cases filed after warm-up from problems (channels and visits; monitors excluded)"),
         new("found_at_visit_share", "Found at a visit", "share", true, "share of those cases surfaced at a contact-point visit"),
         new("never_reported_share", "Never reported", "share", false, "share of problems neither reported nor to be found at a visit by the horizon"),
         new("unfounded_share", "Unfounded", "share", false, "share of cases closed as unfounded"),
@@ -27,8 +28,8 @@ public static class KpiCatalog
         new("satisfaction_mean", "Satisfaction", "0–100", true, "mean last follow-up score of rated cases"),
         new("inspection_burden_cases", "Too-many-inspections cases", "count", false, "cases raised by the inspection-burden monitor after warm-up"),
         new("inspections_per_enterprise_quarter", "Inspection visits per enterprise-quarter", "visits", false, "doors entered after joint-inspection merging (district KPI, whole run)"),
-        new("supervisor_utilisation", "Supervisor utilisation", "share", false, "visits made ÷ visit capacity (district KPI, whole run)"),
-        new("good_faith_declarations", "Good-faith declarations", "count", false, "容错纠错 declarations (fault tolerance)"),
+        new("supervisor_utilisation", "Supervisor utilisation", "share", null, "visits made ÷ visit capacity (district KPI, whole run)"),
+        new("good_faith_declarations", "Good-faith declarations", "count", null, "容错纠错 declarations (fault tolerance)"),
     ];
 
     public static KpiInfo? Find(string name) => All.FirstOrDefault(k => k.Name == name);

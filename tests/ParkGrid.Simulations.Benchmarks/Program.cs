@@ -3,16 +3,18 @@ using System.Globalization;
 using ParkGrid.Simulations;
 
 // Simulation benchmarks (Stopwatch; run in Release):
-//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS]
+//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var budget = 300.0;
 string? outDir = null;
+var replications = 4;
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--budget") budget = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
     if (args[i] == "--out") outDir = args[i + 1];
+    if (args[i] == "--replications") replications = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
 }
 
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
@@ -32,21 +34,13 @@ if (Want("province"))
 
 if (Want("national"))
 {
-    var province = ScenarioLoader.LoadFile(Path.Combine(dir, "province.yaml"));
-    var park = province.Parks[0] with { GeneratedEnterprises = 200, ContactPoints = 4 };
-    var national = province with
-    {
-        Name = "national",
-        Parks = Enumerable.Range(1, 2500).Select(i => park with { Id = $"np-{i:0000}", Prefix = $"n{i:0000}" }).ToArray(),
-        Departments = province.Departments.Select(d => d with { Handlers = d.Handlers * 10 }).ToArray(),
-        District = province.District with { Supervisors = 11_700 },
-    };
+    var national = ScenarioLoader.LoadFile(Path.Combine(dir, "national.yaml"));
     Single("National (2,500 parks, 500,000 enterprises), 1 year, 1 replication, baseline", national, budget);
 }
 
 if (Want("experiment"))
 {
-    var s = ScenarioLoader.LoadFile(Path.Combine(dir, "xiangan.yaml")) with { Replications = 4 };
+    var s = ScenarioLoader.LoadFile(Path.Combine(dir, "xiangan.yaml")) with { Replications = replications };
     var watch = Stopwatch.StartNew();
     var results = Experiment.Run(s, new ExperimentOptions { Parallelism = Environment.ProcessorCount });
     var minutes = watch.Elapsed.TotalMinutes;
