@@ -222,13 +222,31 @@ internal static class CaseCommands
             Description = "Only cases in this status: " + string.Join(", ", Enum.GetNames<CaseStatus>()), HelpName = "status",
         };
         var overdue = new Option<bool>("--overdue") { Description = "Only cases whose active clock is breached" };
-        var cases = new Command("cases", "List cases (GET /api/cases?park=&status=&overdue=true)") { park, status, overdue };
+        var category = new Option<CaseCategory?>("--category")
+        {
+            Description = "Only cases of this category: " + string.Join(", ", Enum.GetNames<CaseCategory>()), HelpName = "category",
+        };
+        var enterprise = new Option<string>("--enterprise") { Description = "Only cases of this enterprise", HelpName = "id" };
+        var department = new Option<string>("--department") { Description = "Only cases assigned to this department", HelpName = "id" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many cases (the silo's default: 500)", HelpName = "n" };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is <= 0) r.AddError("--limit must be at least 1.");
+        });
+        var cases = new Command("cases", "List open cases, oldest first (GET /api/cases?park=&status=&overdue=true&category=&enterprise=&department=&limit=)")
+        {
+            park, status, overdue, category, enterprise, department, limit,
+        };
         cli.Act(cases, async ctx =>
         {
             var query = new List<string>();
             if (ctx.Get(park) is { } p) query.Add("park=" + Uri.EscapeDataString(p));
             if (ctx.Get(status) is { } s) query.Add("status=" + s);
             if (ctx.Get(overdue)) query.Add("overdue=true");
+            if (ctx.Get(category) is { } c) query.Add("category=" + c);
+            if (ctx.Get(enterprise) is { } e) query.Add("enterprise=" + Uri.EscapeDataString(e));
+            if (ctx.Get(department) is { } d) query.Add("department=" + Uri.EscapeDataString(d));
+            if (ctx.Get(limit) is { } n) query.Add("limit=" + n);
             var answer = await ctx.Silo.GetAsync("api/cases" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ctx.Cancellation);
             JsonElement body;
             if (!answer.RouteMissing) body = answer.Body!.Value;
@@ -236,7 +254,7 @@ internal static class CaseCommands
                 throw new CliException(ExitCodes.NotFound, $"The silo at {ctx.Silo.Address} serves no GET /api/cases; name the park with --park <id>.");
             else
             {
-                var filter = new CaseFilter(Status: ctx.Get(status), OverdueOnly: ctx.Get(overdue));
+                var filter = new CaseFilter(ctx.Get(status), ctx.Get(category), ctx.Get(enterprise), ctx.Get(department), ctx.Get(overdue), ctx.Get(limit) ?? 500);
                 body = await ctx.Silo.CallAsync<IParkGrain, IReadOnlyList<CaseSummary>>(parkId, g => g.ListOpenCases(filter), ctx.Cancellation);
             }
             if (ctx.Json) ctx.Output.Json(body);

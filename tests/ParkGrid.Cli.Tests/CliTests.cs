@@ -233,5 +233,13 @@ public class CliTests(CliFixture silo) : IClassFixture<CliFixture>
         var verifying = await silo.RunAsync("cases", "--park", CliFixture.Park, "--status", "Resolved");
         Assert.Equal(0, verifying.ExitCode);
         Assert.DoesNotContain(id, verifying.Out);
+
+        var byEnterprise = await silo.RunAsync("cases", "--enterprise", "xa-0042", "--category", "DemandingFavours", "--json");
+        Assert.True(byEnterprise.ExitCode == 0, byEnterprise.ToString());
+        using var doc = JsonDocument.Parse(byEnterprise.Out);
+        Assert.Contains(doc.RootElement.EnumerateArray(), c => c.GetProperty("caseId").GetString() == id);
+        Assert.All(doc.RootElement.EnumerateArray(), c => Assert.Equal("xa-0042", c.GetProperty("enterpriseId").GetString()));
+
+        Assert.Equal(2, (await silo.RunAsync("cases", "--category", "Gossip")).ExitCode);
     }
 }
