@@ -151,14 +151,15 @@ public static class SimulationCommands
                         catch (Exception e) { error = e; }
                     }, 16 * 1024 * 1024);
                     worker.Start();
-                    while (!worker.Join(250))
+                    void Update()
                     {
                         var d = Interlocked.Read(ref days);
                         task.Value = Volatile.Read(ref done);
                         task.Description = $"{scenario.Name}: {Volatile.Read(ref done)}/{total} replications, {d / Math.Max(0.001, watch.Elapsed.TotalSeconds):0} simulated days/s";
                     }
 
-                    task.Value = Volatile.Read(ref done);
+                    while (!worker.Join(250)) Update();
+                    Update();
                 });
             if (error is not null) throw error as InvalidOperationException ?? new InvalidOperationException(error.Message, error);
             results = r!;

@@ -6,6 +6,14 @@ using ParkGrid.Simulations;
 //   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] is "simulate" or "merge")
+{
+    // Until the parkgrid CLI adds them: the simulation commands, as the CLI will expose them.
+    var root = new System.CommandLine.RootCommand("ParkGrid simulation commands");
+    foreach (var c in SimulationCommands.Create()) root.Subcommands.Add(c);
+    return root.Parse(args).Invoke();
+}
+
 var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var budget = 300.0;
 string? outDir = null;
@@ -52,6 +60,8 @@ if (Want("experiment"))
         Console.WriteLine($"  report written to {outDir}");
     }
 }
+
+return 0;
 
 static void Single(string label, Scenario s, double budget, bool breakdown = false)
 {
