@@ -43,9 +43,10 @@ public static class CliApp
     }
 
     /// <summary>Runs a command line; returns the exit code. Errors go to <paramref name="stderr"/>, never with a stack trace.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false,
+        CancellationToken cancellationToken = default, TextReader? stdin = null)
     {
-        var output = new Output(stdout, stderr, terminal);
+        var output = new Output(stdout, stderr, terminal, stdin);
         var root = Build(output);
         var parse = root.Parse(args);
         // Signals are handled by the caller (Program.cs) through cancellationToken, not by System.CommandLine.

@@ -25,23 +25,14 @@ internal static class GrainCommands
         var method = new Argument<string>("method") { Description = "The method, e.g. GetSnapshot" };
         var args = new Argument<string>("json-args")
         {
-            Description = "The arguments as a JSON array (or an object keyed by parameter name); default []",
+            Description = "The arguments as a JSON array (or an object keyed by parameter name); '-' reads them from standard input; default []",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "[]",
         };
         args.Validators.Add(r =>
         {
             var text = r.GetValueOrDefault<string>();
-            try
-            {
-                using var doc = JsonDocument.Parse(text ?? "[]");
-                if (doc.RootElement.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
-                    r.AddError("json-args must be a JSON array or object, e.g. '[\"actor\"]'.");
-            }
-            catch (JsonException e)
-            {
-                r.AddError($"json-args is not valid JSON: {e.Message}");
-            }
+            if (text != "-" && CheckArguments(text ?? "[]") is { } error) r.AddError(error);
         });
         var call = new Command("call", "Call any grain method through the gateway (POST /api/grains/{grainType}/{key}/{method}) and print its JSON result")
         {
@@ -50,11 +41,33 @@ internal static class GrainCommands
         cli.Act(call, async ctx =>
         {
             var path = $"api/grains/{Uri.EscapeDataString(ctx.Get(grainType)!)}/{Uri.EscapeDataString(ctx.Get(key)!)}/{Uri.EscapeDataString(ctx.Get(method)!)}";
-            var answer = await ctx.Silo.PostAsync(path, ctx.Get(args) ?? "[]", ctx.Cancellation);
+            var json = ctx.Get(args) ?? "[]";
+            if (json == "-")
+            {
+                json = await ctx.Output.In.ReadToEndAsync(ctx.Cancellation);
+                if (string.IsNullOrWhiteSpace(json)) json = "[]";
+                if (CheckArguments(json) is { } error) throw CliApp.Usage(error + " (read from standard input)", "json-args");
+            }
+            var answer = await ctx.Silo.PostAsync(path, json, ctx.Cancellation);
             if (answer.RouteMissing) throw new CliException(ExitCodes.NotFound, $"The silo at {ctx.Silo.Address} serves no /api/grains route.");
             if (answer.Body is { } body) ctx.Output.Json(body);
             return ExitCodes.Success;
         });
         yield return call;
+    }
+
+    /// <summary>Why the text is not a JSON array or object of arguments, or null if it is one.</summary>
+    private static string? CheckArguments(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind is JsonValueKind.Array or JsonValueKind.Object ? null
+                : "json-args must be a JSON array or object, e.g. '[\"actor\"]'.";
+        }
+        catch (JsonException e)
+        {
+            return $"json-args is not valid JSON: {e.Message}";
+        }
     }
 }

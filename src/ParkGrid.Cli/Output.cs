@@ -14,8 +14,9 @@ public sealed class Output
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep 中文 readable
     };
 
-    public Output(TextWriter stdout, TextWriter stderr, bool terminal)
+    public Output(TextWriter stdout, TextWriter stderr, bool terminal, TextReader? stdin = null)
     {
+        In = stdin ?? TextReader.Null;
         Out = stdout;
         Error = stderr;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -28,6 +29,8 @@ public sealed class Output
         if (!terminal) Console.Profile.Width = 200; // redirected or captured: do not wrap tables at 80 columns
     }
 
+    /// <summary>Standard input (for <c>call … -</c>).</summary>
+    public TextReader In { get; }
     public TextWriter Out { get; }
     public TextWriter Error { get; }
     public IAnsiConsole Console { get; }

@@ -197,6 +197,14 @@ public class CliTests(CliFixture silo) : IClassFixture<CliFixture>
         Assert.Equal(CliFixture.ParkName, doc.RootElement.GetProperty("name").GetString());
         Assert.Equal(CliFixture.District, doc.RootElement.GetProperty("districtId").GetString());
 
+        var printed = new StringWriter();
+        var fromStdin = await CliApp.RunAsync(["call", "park", CliFixture.Park, "ListEnterprises", "-", "--silo", silo.Address], printed, new StringWriter(),
+            stdin: new StringReader(" [ ] "));
+        Assert.Equal(0, fromStdin);
+        Assert.Contains("xa-0001", printed.ToString());
+        Assert.Equal(2, await CliApp.RunAsync(["call", "park", CliFixture.Park, "GetInfo", "-", "--silo", silo.Address], new StringWriter(), new StringWriter(),
+            stdin: new StringReader("[1,")));
+
         var bad = await silo.RunAsync("call", "district", CliFixture.District, "AddPark", "[\"only-one-argument\"]");
         Assert.True(bad.ExitCode == 1, bad.ToString());
         Assert.Contains("field: body", bad.Error);
