@@ -47,6 +47,23 @@ public sealed class ValidityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Littles_law_holds_for_open_cases()
+    {
+        // Two years of the small district: time-average open cases ≈ arrival rate × mean time open (cases received after
+        // warm-up, time open truncated at the horizon; the difference is the boundary effect, small against two years).
+        var s = TestScenarios.Parse() with { HorizonDays = 730, WarmupDays = 90 };
+        var (result, run, _) = ReplicationRunner.RunDetailed(s, 0, 0);
+        var window = (s.End - s.WarmupEnd).TotalDays;
+        var cases = run.Metrics.Cases.Values.Where(c => c.ReceivedAt >= s.WarmupEnd).ToList();
+        var lambda = cases.Count / window;
+        var meanOpen = cases.Average(c => ((c.ClosedAt ?? s.End) - c.ReceivedAt).TotalDays);
+        var l = result.Kpis["open_cases_mean"];
+        output.WriteLine($"L = {l:0.000}, λ = {lambda:0.0000}/day, W = {meanOpen:0.00} days, λW = {lambda * meanOpen:0.000} ({cases.Count} cases)");
+        Assert.True(cases.Count > 300);
+        Assert.InRange(l, lambda * meanOpen * 0.9, lambda * meanOpen * 1.1);
+    }
+
+    [Fact]
     public void Every_problem_that_arose_is_accounted_for()
     {
         var s = TestScenarios.Parse();
