@@ -146,6 +146,16 @@ public sealed class SimOfficeGrain(SimulationRun run) : Grain, ISimOfficeGrain
                 var department = e.Case.DepartmentId ?? run.Scenario.DepartmentFor(e.Case.Category);
                 After(0, () => Case(id).Assign(Actor, department));
                 break;
+            case CaseAction.MarkFollowUpDue:
+                // Satisfaction dynamics: the score the enterprise will give at this follow-up falls with the time the case
+                // has been open and the escalations it needed (set on the enterprise just before the visit that follows up).
+                var b = run.Behaviour;
+                var days = (e.At - e.Case.ReceivedAt).TotalDays;
+                var score = b.SatisfiedScore - b.SatisfactionLossPerDay * days - b.SatisfactionLossPerEscalation * (int)(e.Case.EscalationLevel ?? 0);
+                var satisfied = (int)Math.Round(Math.Clamp(score, b.UnsatisfiedScore, 100));
+                var enterprise = e.Case.EnterpriseId;
+                After(0, () => GrainFactory.GetGrain<IEnterpriseGrain>(enterprise).SetSatisfaction(satisfied, b.UnsatisfiedScore));
+                break;
             case CaseAction.Escalate when run.Policy.FaultTolerance && e.Case.EscalationLevel == ParkGrid.Domain.Escalation.EscalationStep.ReminderLetter:
                 if (GetRandom("good-faith/" + id).NextDouble() < run.Behaviour.GoodFaithShare)
                     After(0, async () =>

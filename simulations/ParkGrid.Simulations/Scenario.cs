@@ -129,6 +129,13 @@ public sealed record BehaviourSpec
     public int SatisfiedScore { get; init; } = 90;
     public int UnsatisfiedScore { get; init; } = 40;
 
+    /// <summary>Satisfaction dynamics: points the "solved" score loses per day the case has been open when its follow-up falls due,
+    /// and per escalation step it reached (never below the unsatisfied score). 0 and 0: fixed scores.</summary>
+    public double SatisfactionLossPerDay { get; init; }
+    public double SatisfactionLossPerEscalation { get; init; }
+
+    public bool SatisfactionDynamics => SatisfactionLossPerDay > 0 || SatisfactionLossPerEscalation > 0;
+
     public double SubstantiatedFor(CaseCategory category) =>
         SubstantiatedByCategory.TryGetValue(category, out var s) ? s : SubstantiatedShare;
 }

@@ -207,6 +207,8 @@ public static class ScenarioLoader
                 Queue = queue,
                 SatisfiedScore = s?.Int("satisfied", defaults.SatisfiedScore, 0, 100) ?? defaults.SatisfiedScore,
                 UnsatisfiedScore = s?.Int("unsatisfied", defaults.UnsatisfiedScore, 0, 100) ?? defaults.UnsatisfiedScore,
+                SatisfactionLossPerDay = s?.Num("lossPerDayOpen", 0, 0, 100) ?? 0,
+                SatisfactionLossPerEscalation = s?.Num("lossPerEscalationStep", 0, 0, 100) ?? 0,
             };
             s?.Done();
             return result;

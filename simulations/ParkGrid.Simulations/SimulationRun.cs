@@ -82,6 +82,9 @@ public sealed class SimulationRun : IDomainEventSink, IServiceProvider
             case CaseAction.Reopen:
                 Observe(f.GetGrain<ISimOfficeGrain>("office").OnCaseEvent(e));
                 break;
+            case CaseAction.MarkFollowUpDue when Behaviour.SatisfactionDynamics:
+                Observe(f.GetGrain<ISimOfficeGrain>("office").OnCaseEvent(e));
+                break;
             case CaseAction.Assign:
                 Observe(f.GetGrain<ISimDeskGrain>(e.Case.DepartmentId!).OnCaseEvent(e));
                 break;

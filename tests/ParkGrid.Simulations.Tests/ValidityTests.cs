@@ -64,6 +64,19 @@ public sealed class ValidityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Satisfaction_falls_with_time_open_when_the_scenario_says_so()
+    {
+        var fixedScores = TestScenarios.Parse();
+        var dynamic = TestScenarios.Parse(TestScenarios.Small.Replace("substantiatedShare: 0.7",
+            "substantiatedShare: 0.7\n  satisfaction: {satisfied: 95, unsatisfied: 40, lossPerDayOpen: 0.5}"));
+        var a = ReplicationRunner.Run(fixedScores, 0, 0).Kpis["satisfaction_mean"];
+        var b = ReplicationRunner.Run(dynamic, 0, 0).Kpis["satisfaction_mean"];
+        output.WriteLine($"fixed {a:0.0}, dynamic {b:0.0}");
+        Assert.Equal(90, a, 3);
+        Assert.InRange(b, 41, 94);
+    }
+
+    [Fact]
     public void Every_problem_that_arose_is_accounted_for()
     {
         var s = TestScenarios.Parse();
