@@ -38,6 +38,7 @@ public static class CliApp
         foreach (var command in ParkCommands.Create(cli)) root.Add(command);
         foreach (var command in CaseCommands.Create(cli)) root.Add(command);
         root.Add(WatchCommand.Create(cli));
+        foreach (var command in ParkGrid.Simulations.SimulationCommands.Create()) root.Add(command);
         foreach (var command in ExtraCommands) root.Add(command);
         return root;
     }
