@@ -12,10 +12,54 @@ public sealed class LiveScheduler(IClock clock, double timeScale = 1.0, Action<E
 
     public override void Schedule(IThreadPoolWorkItem workItem) => ThreadPool.UnsafeQueueUserWorkItem(workItem, preferLocal: false);
 
-    public override ScheduledCallback ScheduleAt(Instant due, Action<object?> callback, object? state)
+    public override ScheduledCallback ScheduleAt(Instant due, Action<object?> callback, object? state) =>
+        new DueCallback(this, due, callback, state);
+
+    private long RealDelayUntil(Instant due) =>
+        (long)Math.Ceiling(Math.Max(0, (due - Clock.GetCurrentInstant()).TotalMilliseconds / TimeScale));
+
+    /// <summary>
+    /// Runs the callback once the clock has reached <c>due</c>. .NET timers count whole milliseconds and may fire
+    /// a little early by a high-resolution clock (by seconds of virtual time on a scaled clock), so an early
+    /// wake-up re-arms for the rest: a timer or reminder never fires before its due time.
+    /// </summary>
+    private sealed class DueCallback : ScheduledCallback
     {
-        var delay = (due - Clock.GetCurrentInstant()).TotalMilliseconds / TimeScale;
-        return ScheduleAfterMilliseconds((long)Math.Ceiling(Math.Max(0, delay)), callback, state);
+        private readonly LiveScheduler _scheduler;
+        private readonly Instant _due;
+        private readonly Action<object?> _callback;
+        private readonly object? _state;
+        private ScheduledCallback? _pending;
+        private volatile bool _cancelled;
+
+        public DueCallback(LiveScheduler scheduler, Instant due, Action<object?> callback, object? state)
+        {
+            _scheduler = scheduler;
+            _due = due;
+            _callback = callback;
+            _state = state;
+            Arm();
+        }
+
+        private void Arm()
+        {
+            var pending = _scheduler.ScheduleAfterMilliseconds(_scheduler.RealDelayUntil(_due), static s => ((DueCallback)s!).Wake(), this);
+            lock (this) _pending = pending;
+            if (_cancelled) pending.Cancel();
+        }
+
+        private void Wake()
+        {
+            if (_cancelled) return;
+            if (_scheduler.Clock.GetCurrentInstant() < _due) Arm();
+            else _callback(_state);
+        }
+
+        public override void Cancel()
+        {
+            _cancelled = true;
+            lock (this) _pending?.Cancel();
+        }
     }
 
     public override ScheduledCallback ScheduleAfterMilliseconds(long milliseconds, Action<object?> callback, object? state) =>
