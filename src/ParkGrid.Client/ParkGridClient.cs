@@ -81,7 +81,10 @@ public sealed class ParkGridClient : IGrainFactory, IGrainCallInvoker, IDisposab
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsync(path, JsonContent.Create(request.GetArguments(), options: ParkGridJson.Options));
+            // A buffered body with a Content-Length: JsonContent would stream it chunked, which costs the gateway ~15%.
+            var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request.GetArguments(), ParkGridJson.Options));
+            body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            response = await _http.PostAsync(path, body);
         }
         catch (TaskCanceledException e)
         {
