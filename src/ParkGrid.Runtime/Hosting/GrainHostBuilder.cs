@@ -96,16 +96,7 @@ public sealed class GrainHostBuilder
         foreach (var (itf, impl) in _grains) registry.Add(itf, impl, _services);
         foreach (var assembly in _assemblies) registry.AddAssembly(assembly, _services);
         if (registry.All.Count == 0) throw new InvalidOperationException("No grain classes are registered: call AddGrain or AddGrainsFrom.");
-        var options = new RuntimeOptions
-        {
-            CallTimeout = _options.CallTimeout,
-            CollectionAge = _options.CollectionAge,
-            CollectionQuantum = _options.CollectionQuantum,
-            InlineTurns = _options.InlineTurns,
-            MaxInlineDepth = _options.MaxInlineDepth,
-            Seed = _options.Seed,
-        };
-        return new GrainRuntime(scheduler, options, registry, _defaultStorage ?? new MemoryGrainStorage(), _storages,
+        return new GrainRuntime(scheduler, _options.Copy(), registry, _defaultStorage ?? new MemoryGrainStorage(), _storages,
             _reminderTable ?? new MemoryReminderTable(), _logger);
     }
 }

@@ -23,6 +23,9 @@ public sealed class RuntimeOptions
     /// <summary>Seed of the random streams; the same seed gives the same streams.</summary>
     public ulong Seed { get; set; } = 1;
 
+    /// <summary>A copy, so that a host keeps the options it was built with even if its builder is reused.</summary>
+    internal RuntimeOptions Copy() => (RuntimeOptions)MemberwiseClone();
+
     internal void Validate()
     {
         if (CallTimeout <= Duration.Zero) throw new ArgumentOutOfRangeException(nameof(CallTimeout), "The call timeout must be positive.");
