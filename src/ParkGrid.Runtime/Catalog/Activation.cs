@@ -285,7 +285,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
                     else if ((message = TakeStartableLocked()) is null)
                     {
                         _executing = false;
-                        if (_mailbox.Count > 0 && message is null) _runtime.Watchdog.Watch(this);
+                        if (_mailbox.Count > 0) _runtime.Watchdog.Watch(this); // something waits that cannot start yet
                         return;
                     }
                 }
