@@ -84,7 +84,7 @@ internal static class CaseCommands
             else
             {
                 // No /api/clues on this silo: receive the clue on a new case grain directly.
-                caseId = $"{ctx.Get(park)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+                caseId = $"{ctx.Get(park)}:case-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
                 var clue = new FileCase(ctx.Get(channel), ctx.Get(category), ctx.Get(enterprise)!, ctx.Get(park)!, ctx.Get(actor)!,
                     ctx.Get(summary), ReporterContact: ctx.Get(contact));
                 result = await ctx.Silo.CallAsync<ICaseGrain, CaseSnapshot>(caseId, c => c.Receive(clue), ctx.Cancellation);

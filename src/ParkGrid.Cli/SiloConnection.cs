@@ -165,6 +165,7 @@ internal sealed class SiloConnection(Uri address, TimeSpan requestTimeout) : IDi
         GrainCallException g => new CliException(ExitCodes.Refused, e.Message, g.Field, g.Status),
         ArgumentException a => new CliException(ExitCodes.Refused, e.Message, a.ParamName, 400),
         InconsistentStateException => new CliException(ExitCodes.Refused, e.Message, status: 409),
+        ParkGrid.Domain.DomainRuleException => new CliException(ExitCodes.Refused, e.Message, status: 409),
         InvalidOperationException => new CliException(ExitCodes.Refused, e.Message, status: 409),
         _ => new CliException(ExitCodes.Refused, $"{e.GetType().Name}: {e.Message}"),
     };

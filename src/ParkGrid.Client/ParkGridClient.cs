@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
+using System.Net;
 using ParkGrid.Runtime;
-using ParkGrid.Runtime.Json;
 
 namespace ParkGrid.Client;
 
@@ -11,7 +9,7 @@ public sealed class ParkGridClientOptions
     /// <summary>A call not answered within this fails with <see cref="GrainCallTimeoutException"/> (default 30 s, the runtime's).</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <see cref="ParkGridClient.ConnectAsync"/> waits for the silo's health check.</summary>
+    /// <summary>How long <see cref="ParkGridClient.ConnectAsync(Uri, ParkGridClientOptions?, CancellationToken)"/> waits for a silo's health check.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Use this handler instead of a new one (tests, proxies, certificates).</summary>
@@ -21,44 +19,68 @@ public sealed class ParkGridClientOptions
 /// <summary>
 /// The cluster client. <c>await ParkGridClient.ConnectAsync(uri)</c>, then
 /// <c>client.GetGrain&lt;IParkGrain&gt;("xiangan-digital").GetSnapshot()</c>: the same grain interfaces the silo
-/// implements, carried over its HTTP gateway. Errors come back as the grain's exception type where it is
-/// a runtime or .NET type (ArgumentException, InvalidOperationException, GrainCallTimeoutException …),
-/// otherwise as <see cref="GrainCallException"/> naming the type.
+/// implements, carried over its HTTP gateway. Errors come back as the grain's exception type where that type is
+/// loaded in the client (ArgumentException, InvalidOperationException, GrainCallTimeoutException, the domain's rule
+/// exceptions …), otherwise as <see cref="GrainCallException"/> naming the type.
+/// Given several gateways (the silos of a cluster), it calls the first that answers and moves on to the next when
+/// one stops answering: a call that never reached a silo is sent again elsewhere; a read-only call is also sent
+/// again when its answer was lost; any other call whose answer was lost fails with <see cref="SiloUnavailableException"/>,
+/// because it may have happened.
 /// </summary>
 public sealed class ParkGridClient : IGrainFactory, IGrainCallInvoker, IDisposable
 {
     private readonly HttpClient _http;
+    private readonly Uri[] _gateways;
+    private int _current;
 
-    private ParkGridClient(HttpClient http, Uri gateway)
+    private ParkGridClient(HttpClient http, Uri[] gateways)
     {
         _http = http;
-        Gateway = gateway;
+        _gateways = gateways;
     }
 
-    public Uri Gateway { get; }
+    /// <summary>The gateway calls go to now.</summary>
+    public Uri Gateway => _gateways[Volatile.Read(ref _current)];
+
+    /// <summary>Every gateway this client knows.</summary>
+    public IReadOnlyList<Uri> Gateways => _gateways;
 
     /// <summary>Connects to a silo (checking GET /health) and returns a client; throws <see cref="SiloUnavailableException"/> if it does not answer.</summary>
-    public static async Task<ParkGridClient> ConnectAsync(Uri gateway, ParkGridClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<ParkGridClient> ConnectAsync(Uri gateway, ParkGridClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync([gateway], options, cancellationToken);
+
+    /// <summary>Connects to the first of the gateways that passes its health check; throws <see cref="SiloUnavailableException"/> if none does.</summary>
+    public static async Task<ParkGridClient> ConnectAsync(IReadOnlyList<Uri> gateways, ParkGridClientOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(gateways);
+        if (gateways.Count == 0) throw new ArgumentException("Name at least one gateway.", nameof(gateways));
         options ??= new ParkGridClientOptions();
         var http = options.Handler is null ? new HttpClient() : new HttpClient(options.Handler, disposeHandler: false);
-        http.BaseAddress = gateway;
         http.Timeout = options.CallTimeout;
-        var client = new ParkGridClient(http, gateway);
-        try
+        var normalized = gateways.Select(g => g.AbsoluteUri.EndsWith('/') ? g : new Uri(g.AbsoluteUri + "/")).ToArray();
+        var client = new ParkGridClient(http, normalized);
+        var failures = new List<string>();
+        for (var i = 0; i < normalized.Length; i++)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.ConnectTimeout);
-            using var health = await http.GetAsync("health", timeout.Token);
-            if (!health.IsSuccessStatusCode)
-                throw new SiloUnavailableException($"The ParkGrid silo at {gateway} answered its health check with {(int)health.StatusCode} {health.ReasonPhrase}.");
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.ConnectTimeout);
+                using var health = await http.GetAsync(new Uri(normalized[i], "health"), timeout.Token);
+                if (health.IsSuccessStatusCode)
+                {
+                    client._current = i;
+                    return client;
+                }
+                failures.Add($"{normalized[i]} answered its health check with {(int)health.StatusCode} {health.ReasonPhrase}");
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                failures.Add($"{normalized[i]} is not reachable: {e.Message}");
+            }
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            client.Dispose();
-            throw new SiloUnavailableException($"The ParkGrid silo at {gateway} is not reachable: {e.Message} Is it running (dotnet run --project src/ParkGrid.Silo)?", e);
-        }
-        return client;
+        client.Dispose();
+        throw new SiloUnavailableException($"No ParkGrid silo answered: {string.Join("; ", failures)}. Is it running (dotnet run --project src/ParkGrid.Silo)?");
     }
 
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
@@ -72,58 +94,53 @@ public sealed class ParkGridClient : IGrainFactory, IGrainCallInvoker, IDisposab
     public async Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest request)
     {
         using var response = await SendAsync(target, request);
-        return (await response.Content.ReadFromJsonAsync<TResult>(ParkGridJson.Options))!;
+        return await GrainHttp.ReadResultAsync<TResult>(response, isVoid: false);
     }
 
     private async Task<HttpResponseMessage> SendAsync(GrainReference target, GrainRequest request)
     {
-        var path = $"api/grains/{Uri.EscapeDataString(target.GrainId.Type)}/{Uri.EscapeDataString(target.GrainId.Key)}/{Uri.EscapeDataString(request.Method.Name)}";
-        HttpResponseMessage response;
-        try
+        var path = GrainHttp.PathOf(target.GrainId, request.Method);
+        var first = Volatile.Read(ref _current);
+        var failures = new List<string>();
+        for (var attempt = 0; attempt < _gateways.Length; attempt++)
         {
-            // A buffered body with a Content-Length: JsonContent would stream it chunked, which costs the gateway ~15%.
-            var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request.GetArguments(), ParkGridJson.Options));
-            body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            response = await _http.PostAsync(path, body);
+            var index = (first + attempt) % _gateways.Length;
+            var gateway = _gateways[index];
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.PostAsync(new Uri(gateway, path), GrainHttp.BodyOf(request));
+            }
+            catch (TaskCanceledException e)
+            {
+                throw new GrainCallTimeoutException($"{target.GrainId} {request.Method} got no answer from {gateway} within {_http.Timeout.TotalSeconds} s. {e.Message}");
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || request.Method.IsReadOnly)
+            {
+                // Never reached the silo (or only reads): safe to send to the next gateway.
+                failures.Add($"{gateway}: {e.Message}");
+                Interlocked.CompareExchange(ref _current, (index + 1) % _gateways.Length, index);
+                continue;
+            }
+            catch (HttpRequestException e)
+            {
+                throw new SiloUnavailableException($"The ParkGrid silo at {gateway} stopped answering {target.GrainId} {request.Method}; the call may or may not have happened: {e.Message}", e);
+            }
+            // A silo that is shutting down or has not joined its cluster yet answers 503 before running anything.
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.Contains(NotServingHeader) && attempt + 1 < _gateways.Length)
+            {
+                failures.Add($"{gateway}: not serving");
+                response.Dispose();
+                continue;
+            }
+            if (response.IsSuccessStatusCode) return response;
+            using (response) throw await GrainHttp.ErrorFromAsync(response, target.GrainId, request.Method);
         }
-        catch (TaskCanceledException e)
-        {
-            throw new GrainCallTimeoutException($"{target.GrainId} {request.Method} got no answer from {Gateway} within {_http.Timeout.TotalSeconds} s. {e.Message}");
-        }
-        catch (HttpRequestException e)
-        {
-            throw new SiloUnavailableException($"The ParkGrid silo at {Gateway} is not reachable for {target.GrainId} {request.Method}: {e.Message}", e);
-        }
-        if (response.IsSuccessStatusCode) return response;
-        using (response) throw await ErrorFromAsync(response, target, request);
+        throw new SiloUnavailableException($"No ParkGrid silo is reachable for {target.GrainId} {request.Method}: {string.Join("; ", failures)}");
     }
 
-    private static async Task<Exception> ErrorFromAsync(HttpResponseMessage response, GrainReference target, GrainRequest request)
-    {
-        string? type = null, detail = null, field = null;
-        long stored = 0, expected = 0;
-        try
-        {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var root = problem.RootElement;
-            type = root.TryGetProperty("exceptionType", out var t) ? t.GetString() : null;
-            detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
-            field = root.TryGetProperty("field", out var f) ? f.GetString() : null;
-            if (root.TryGetProperty("storedVersion", out var s)) stored = s.GetInt64();
-            if (root.TryGetProperty("expectedVersion", out var x)) expected = x.GetInt64();
-        }
-        catch (JsonException) { }
-        var message = detail ?? $"{target.GrainId} {request.Method} failed with {(int)response.StatusCode} {response.ReasonPhrase}.";
-        return type switch
-        {
-            "ParkGrid.Runtime.GrainCallTimeoutException" => new GrainCallTimeoutException(message),
-            "ParkGrid.Runtime.InconsistentStateException" => new InconsistentStateException(message, stored, expected),
-            "System.ArgumentException" or "System.ArgumentOutOfRangeException" or "System.ArgumentNullException" => new ArgumentException(message, field),
-            "System.InvalidOperationException" => new InvalidOperationException(message),
-            "System.Collections.Generic.KeyNotFoundException" => new KeyNotFoundException(message),
-            _ => new GrainCallException(type, (int)response.StatusCode, field, message),
-        };
-    }
+    /// <summary>Marks a 503 that a silo gave before running a call (it is not serving), so the call may go elsewhere.</summary>
+    public const string NotServingHeader = "X-ParkGrid-Not-Serving";
 
     public void Dispose() => _http.Dispose();
 }

@@ -103,6 +103,8 @@ public enum DeactivationReason
     InconsistentState,
     /// <summary>OnActivateAsync failed.</summary>
     ActivationFailed,
+    /// <summary>This silo no longer holds the grain's partition (a cluster rebalanced or another silo took over).</summary>
+    PlacementChanged,
 }
 
 /// <summary>What the runtime offers one activation. Grain code reaches it through <see cref="Grain"/>.</summary>

@@ -72,3 +72,9 @@ public sealed class GrainCallTimeoutException(string message) : TimeoutException
 
 /// <summary>A grain could not be activated (its constructor, state read or OnActivateAsync failed).</summary>
 public sealed class GrainActivationException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// A call that had to run on this silo found the grain placed elsewhere (in a cluster, its partition is held by
+/// another silo or by none right now). The sender looks the owner up again and retries.
+/// </summary>
+public sealed class GrainNotHereException(string message) : Exception(message);

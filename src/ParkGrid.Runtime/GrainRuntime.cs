@@ -81,6 +81,12 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
             var created = false;
             if (activation is null || activation.Status == ActivationStatus.Invalid)
             {
+                // Only the lookup path asks the locator: a cached activation is deactivated when its partition leaves.
+                if (_locator is { } locator && !locator.IsLocal(target.GrainId))
+                {
+                    target.InvokerCache = null;
+                    return locator.InvokeRemoteAsync<TResult>(target.GrainId, request, isVoid);
+                }
                 activation = Directory.GetOrCreate(target.GrainId, out created);
                 target.InvokerCache = activation;
             }
@@ -96,6 +102,9 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     {
         try
         {
+            // System messages (reminder ticks) are never carried to another silo: the grain's new owner fires its own.
+            if (_locator is { } locator && !locator.IsLocal(grainId))
+                throw new GrainNotHereException($"{grainId} is not placed on this silo any more; {message} is left to its owner.");
             while (true)
             {
                 var activation = Directory.GetOrCreate(grainId, out var created);
@@ -120,7 +129,69 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         return message.Done;
     }
 
-    internal Task StartAsync() => Reminders.StartAsync();
+    internal Task StartAsync() => Reminders.StartAsync(_locator is null ? null : _locator.IsLocal);
+
+    private IGrainLocator? _locator;
+
+    /// <summary>The locator of a clustered runtime; attach it before the host starts. Null: every grain is local.</summary>
+    public IGrainLocator? Locator => _locator;
+
+    public void AttachLocator(IGrainLocator locator)
+    {
+        ArgumentNullException.ThrowIfNull(locator);
+        if (Interlocked.CompareExchange(ref _locator, locator, null) is not null)
+            throw new InvalidOperationException("This runtime has a grain locator already.");
+    }
+
+    /// <summary>
+    /// An invoker for calls that must run here (a call another silo forwarded): a grain that is not local
+    /// fails with <see cref="GrainNotHereException"/> instead of being forwarded again.
+    /// </summary>
+    public IGrainCallInvoker LocalOnly => _localOnly ??= new LocalOnlyInvoker(this);
+    private LocalOnlyInvoker? _localOnly;
+
+    private sealed class LocalOnlyInvoker(GrainRuntime runtime) : IGrainCallInvoker
+    {
+        public Task InvokeAsync(GrainReference target, GrainRequest request)
+        {
+            Check(target, request);
+            return runtime.InvokeAsync(target, request);
+        }
+
+        public Task<TResult> InvokeAsync<TResult>(GrainReference target, GrainRequest request)
+        {
+            Check(target, request);
+            return runtime.InvokeAsync<TResult>(target, request);
+        }
+
+        private void Check(GrainReference target, GrainRequest request)
+        {
+            if (runtime._locator is { } locator && !locator.IsLocal(target.GrainId))
+                throw new GrainNotHereException($"{target.GrainId} is not placed on this silo; {request.Method} was not run here.");
+        }
+    }
+
+    /// <summary>
+    /// Starts serving the grains the predicate selects (a cluster gave this silo their partitions): their
+    /// reminders are loaded and scheduled. Grains themselves activate on their first call, as always.
+    /// </summary>
+    public Task StartServingAsync(Func<GrainId, bool> belongs) => Reminders.LoadAsync(belongs);
+
+    /// <summary>
+    /// Stops serving the grains the predicate selects: their reminders stop here and their activations are
+    /// deactivated, state flushed. Call it after the locator stopped answering "local" for them, so that no
+    /// new activation of them starts meanwhile.
+    /// </summary>
+    public async Task StopServingAsync(Func<GrainId, bool> belongs)
+    {
+        Reminders.Unload(belongs);
+        for (var round = 0; round < 10; round++)
+        {
+            var leaving = Directory.All.Where(a => belongs(a.GrainId)).ToList();
+            if (leaving.Count == 0) return;
+            await Task.WhenAll(leaving.Select(a => a.RequestDeactivation(DeactivationReason.PlacementChanged)));
+        }
+    }
 
     /// <summary>Stops reminders and deactivates every activation, flushing state.</summary>
     internal async Task StopAsync()

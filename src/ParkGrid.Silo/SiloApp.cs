@@ -1,4 +1,5 @@
 using NodaTime;
+using ParkGrid.Clustering;
 using ParkGrid.Domain.Calendar;
 using ParkGrid.Grains;
 using ParkGrid.Persistence.AdoNet;
@@ -45,7 +46,13 @@ public static class SiloApp
 
     public static async Task<Silo> CreateAsync(string[] args, Action<GrainHostBuilder>? configureGrains = null)
     {
-        var builder = WebApplication.CreateBuilder(SiloArguments.Normalize(args));
+        var normalized = SiloArguments.Normalize(args);
+        var builder = WebApplication.CreateBuilder(normalized);
+        // PARKGRID_* environment variables (containers) fill in what the command line leaves unset.
+        var fromEnvironment = SiloArguments.FromEnvironment(Environment.GetEnvironmentVariable);
+        foreach (var key in fromEnvironment.Keys.ToList())
+            if (normalized.Any(a => a.Split('=', 2)[0].Equals("--" + key, StringComparison.OrdinalIgnoreCase))) fromEnvironment.Remove(key);
+        builder.Configuration.AddInMemoryCollection(fromEnvironment);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
@@ -69,7 +76,17 @@ public static class SiloApp
         var demo = builder.Configuration.GetValue("demo", false);
         var timeScale = builder.Configuration.GetValue("time-scale", demo ? 86_400.0 : 1.0);
         if (timeScale <= 0) throw new ArgumentOutOfRangeException("time-scale", timeScale, "--time-scale must be positive (virtual seconds per real second).");
-        IClock clock = timeScale == 1.0 ? SystemClock.Instance : new ScaledClock(SystemClock.Instance.GetCurrentInstant(), timeScale);
+        var clock = CreateClock(timeScale, builder.Configuration["clock-start"]);
+
+        var clusterName = builder.Configuration["cluster"];
+        var clustered = !string.IsNullOrWhiteSpace(clusterName);
+        if (clustered && store.Backend != Persistence.AdoNet.AdoNetBackend.PostgreSql)
+            throw new ArgumentException($"--cluster needs a PostgreSQL store (--store \"Host=…;Database=…;Username=…;Password=…\"): the silos share state, reminders and leases there. This silo's store is {store.Describe()}.");
+        if (clustered && demo)
+            throw new ArgumentException("--demo loads its network on one silo: start the demo without --cluster, or load data into a cluster through its gateway (parkgrid CLI or client).");
+        foreach (var key in new[] { "advertise", "silo-name", "partitions" })
+            if (!clustered && !string.IsNullOrWhiteSpace(builder.Configuration[key]))
+                throw new ArgumentException($"--{key} only means something with --cluster <name>.");
 
         // Years without a published holiday schedule count weekends only: a live silo cannot refuse deadlines
         // that run into next year. Said at start, so nobody mistakes it for the official schedule.
@@ -91,15 +108,60 @@ public static class SiloApp
         builder.Services.AddHostedService<GrainHostService>();
         builder.Services.AddSingleton(clock);
         if (demo) builder.Services.AddHostedService<Demo.DemoDriver>();
+        if (clustered)
+        {
+            var partitions = builder.Configuration.GetValue("partitions", 64);
+            var configuration = builder.Configuration;
+            builder.Services.AddSingleton(sp =>
+            {
+                var options = new ClusterOptions
+                {
+                    ClusterName = clusterName!,
+                    SiloName = configuration["silo-name"] is { Length: > 0 } name ? name : $"{System.Net.Dns.GetHostName()}-{ListenPort(configuration)}",
+                    Address = AdvertisedAddress(configuration),
+                    Partitions = partitions,
+                };
+                var dataSource = Npgsql.NpgsqlDataSource.Create(store.Options.ConnectionString);
+                return new ClusterAgent(options, dataSource, sp.GetRequiredService<LiveHost>().Runtime, sp.GetRequiredService<ILoggerFactory>().CreateLogger("ParkGrid.Cluster"));
+            });
+        }
 
         var app = builder.Build();
         var host = app.Services.GetRequiredService<LiveHost>();
+        if (clustered) app.Services.GetRequiredService<ClusterAgent>(); // attaches its locator before the host starts
         app.UseGrainExceptionAnswers();
         app.MapOpenApi();
         MapRuntimeEndpoints(app, store);
         app.MapDomainEndpoints();
         Dashboard.DashboardEndpoints.MapDashboard(app);
         return new Silo(app, host, store, demo, timeScale);
+    }
+
+    /// <summary>The demo's scaled clock. With --clock-start every silo of a cluster computes the same virtual time: virtual = start + (now − start) × scale.</summary>
+    private static IClock CreateClock(double timeScale, string? clockStart)
+    {
+        if (string.IsNullOrWhiteSpace(clockStart))
+            return timeScale == 1.0 ? SystemClock.Instance : new ScaledClock(SystemClock.Instance.GetCurrentInstant(), timeScale);
+        var parsed = NodaTime.Text.InstantPattern.ExtendedIso.Parse(clockStart);
+        if (!parsed.Success) throw new FormatException($"--clock-start '{clockStart}' is not an instant like 2026-11-21T08:00:00Z: {parsed.Exception.Message}");
+        var now = SystemClock.Instance.GetCurrentInstant();
+        return new ScaledClock(parsed.Value + (now - parsed.Value) * timeScale, timeScale);
+    }
+
+    private static int ListenPort(IConfiguration configuration) =>
+        new Uri(FirstUrl(configuration).Replace("*", "localhost").Replace("+", "localhost")).Port;
+
+    private static string FirstUrl(IConfiguration configuration) =>
+        (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+
+    /// <summary>--advertise, or the first --urls address when it names a host other silos can call.</summary>
+    private static Uri AdvertisedAddress(IConfiguration configuration)
+    {
+        var text = configuration["advertise"] is { Length: > 0 } advertise ? advertise : FirstUrl(configuration);
+        if (!Uri.TryCreate(text.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri))
+            throw new ArgumentException($"--advertise '{text}' is not an absolute URL like http://silo-1:8080.");
+        if (uri.Port == 0) throw new ArgumentException("--urls with port 0 picks a port at random: give the silo a fixed port, or --advertise, to join a cluster.");
+        return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
     }
 
     private static void MapRuntimeEndpoints(WebApplication app, AdoNetStore store)
@@ -113,7 +175,23 @@ public static class SiloApp
             clock = runtime.Clock.GetCurrentInstant(),
             uptimeSeconds = (long)(DateTimeOffset.UtcNow - started).TotalSeconds,
             version = typeof(SiloApp).Assembly.GetName().Version?.ToString(),
+            cluster = app.Services.GetService<ClusterAgent>() is { } agent
+                ? new { name = agent.Options.ClusterName, silo = agent.SiloId, partitionsServed = agent.ServingPartitions().Count, partitions = agent.Options.Partitions }
+                : null,
         })).WithTags("runtime").WithSummary("Liveness, store and clock of this silo");
+
+        app.MapGet("/api/cluster", (IServiceProvider services) => services.GetService<ClusterAgent>() is { } agent
+                ? Results.Ok(agent.Status())
+                : Problems.NotFound("This silo runs alone (no --cluster): every grain is local.", "cluster"))
+            .WithTags("runtime").WithSummary("This silo's view of its cluster: members, the partitions it serves, every partition's owner");
+
+        app.MapGet("/api/cluster/placement/{grainType}/{key}", (string grainType, string key, IServiceProvider services) =>
+        {
+            if (services.GetService<ClusterAgent>() is not { } agent) return Problems.NotFound("This silo runs alone (no --cluster).", "cluster");
+            var id = new GrainId(grainType, key);
+            var partition = Placement.PartitionOf(id, agent.Options.Partitions);
+            return Results.Ok(new { grain = id.ToString(), group = Placement.GroupOf(id), partition, owner = agent.Status().Owners[partition], local = agent.IsLocal(id), active = app.Services.GetRequiredService<GrainRuntime>().IsActive(id) });
+        }).WithTags("runtime").WithSummary("Which partition a grain belongs to and which silo holds it");
 
         app.MapGet("/api/runtime/statistics", (GrainRuntime runtime, Dashboard.ProfilingSwitch profiling) =>
         {
@@ -137,20 +215,31 @@ public static class SiloApp
             .WithTags("grains").WithSummary("Grain types and their methods");
 
         app.MapPost("/api/grains/{grainType}/{key}/{method}", (string grainType, string key, string method, HttpRequest request, GrainGateway gateway) =>
-                gateway.CallAsync(grainType, key, method, request))
+                gateway.CallAsync(grainType, key, method, request, forwarded: request.Headers.ContainsKey(Client.GrainHttp.ForwardedHeader)))
             .WithTags("grains").WithSummary("Calls a grain method; the body is a JSON array of arguments or an object keyed by parameter name");
     }
 
     /// <summary>Starts the grain host with the web app and, on shutdown (Ctrl-C), deactivates every grain and flushes its state.</summary>
-    private sealed class GrainHostService(LiveHost host, AdoNetStore store, ILogger<GrainHostService> logger) : IHostedService
+    /// <summary>In a cluster, the silo joins after the host started and leaves (handing its partitions over) before it stops.</summary>
+    private sealed class GrainHostService(LiveHost host, AdoNetStore store, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<GrainHostService> logger) : IHostedService
     {
         private int _stopped;
+        private ClusterAgent? Cluster => services.GetService<ClusterAgent>();
 
-        public Task StartAsync(CancellationToken cancellationToken) => host.StartAsync();
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await host.StartAsync();
+            if (Cluster is { } cluster)
+            {
+                cluster.DeclaredDead += lifetime.StopApplication; // a silo declared dead must not go on serving; a restart rejoins
+                await cluster.StartAsync(cancellationToken);
+            }
+        }
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref _stopped, 1) == 1) return; // the app may be stopped twice (Ctrl-C, then dispose)
+            if (Cluster is { } cluster) await cluster.DisposeAsync();
             logger.LogInformation("Deactivating {Count} grains and flushing their state", host.Runtime.ActivationCount);
             await host.StopAsync();
             await store.DisposeAsync();

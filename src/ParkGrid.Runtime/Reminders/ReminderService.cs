@@ -26,14 +26,31 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         get { lock (_lock) return _local.Count; }
     }
 
-    public async Task StartAsync()
+    /// <summary>Loads and schedules the rows of the grains <paramref name="belongs"/> selects (all when null).</summary>
+    public async Task StartAsync(Func<GrainId, bool>? belongs = null)
+    {
+        lock (_lock) _stopped = false;
+        await LoadAsync(belongs ?? (_ => true));
+    }
+
+    /// <summary>Schedules the rows of grains this runtime starts serving (a row already scheduled here is kept as it is).</summary>
+    public async Task LoadAsync(Func<GrainId, bool> belongs)
     {
         var rows = await table.ReadAllAsync();
         lock (_lock)
-        {
-            _stopped = false;
-            foreach (var row in rows) ReplaceLocked(row);
-        }
+            foreach (var row in rows)
+                if (belongs(row.GrainId) && !_local.ContainsKey((row.GrainId, row.ReminderName))) ReplaceLocked(row);
+    }
+
+    /// <summary>Stops the reminders of grains this runtime no longer serves; their rows stay for the next owner.</summary>
+    public void Unload(Func<GrainId, bool> belongs)
+    {
+        lock (_lock)
+            foreach (var key in _local.Keys.Where(k => belongs(k.Item1)).ToList())
+            {
+                _local[key].Pending?.Cancel();
+                _local.Remove(key);
+            }
     }
 
     public void Stop()
@@ -106,6 +123,10 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         try
         {
             await runtime.DeliverReminder(entry.GrainId, entry.ReminderName, status);
+        }
+        catch (GrainNotHereException)
+        {
+            return; // the grain's partition left this silo meanwhile: the tick stays unrecorded, so its new owner delivers it
         }
         catch (Exception e)
         {

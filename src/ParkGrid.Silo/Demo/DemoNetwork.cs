@@ -20,7 +20,8 @@ public static class DemoNetwork
     public const int EnterprisesPerPark = 150;
     public const int EnterprisesPerContactPoint = 15;
 
-    public static string EnterpriseId(int park, int n) => $"xa-{park + 1}-{n:000}";
+    /// <summary>"park:NNN": in a cluster, a key "group:rest" is placed with its group, so a park's enterprises live beside it.</summary>
+    public static string EnterpriseId(int park, int n) => $"{Parks[park].Id}:{n:000}";
 
     /// <summary>Creates the network unless the district exists already; returns whether it was created.</summary>
     public static async Task<bool> EnsureAsync(IGrainFactory grains, Action<string>? progress = null)
@@ -39,7 +40,7 @@ public static class DemoNetwork
             for (var cp = 0; cp < EnterprisesPerPark / EnterprisesPerContactPoint; cp++)
             {
                 var covered = Enumerable.Range(cp * EnterprisesPerContactPoint + 1, EnterprisesPerContactPoint).Select(n => EnterpriseId(p, n)).ToList();
-                await grains.GetGrain<IContactPointGrain>($"{parkId}-cp{cp + 1:00}").Configure(
+                await grains.GetGrain<IContactPointGrain>($"{parkId}:cp{cp + 1:00}").Configure(
                     new ContactPointSetup(parkId, covered[0], $"liaison-{p + 1}-{cp + 1}", $"sup-{(cp % 2 == 0 ? "chen" : "lin")}", covered));
             }
             progress?.Invoke($"demo park {parkId}: {EnterprisesPerPark} enterprises, {EnterprisesPerPark / EnterprisesPerContactPoint} contact points");

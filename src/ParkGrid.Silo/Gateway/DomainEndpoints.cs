@@ -109,7 +109,8 @@ public static class DomainEndpoints
         if (parkId is not null && parkId != enterprise.ParkId)
             return Problems.BadRequest($"Enterprise '{enterpriseId}' belongs to park '{enterprise.ParkId}', not '{parkId}'.", "parkId");
 
-        var caseId = $"case-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        // "park:case-…": placed with its park in a cluster (see ParkGrid.Clustering.Placement).
+        var caseId = $"{enterprise.ParkId}:case-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var snapshot = await g.GetGrain<ICaseGrain>(caseId).Receive(new FileCase(channel, category, enterpriseId!, enterprise.ParkId,
             actor ?? channel.ToString(), summary, accused, contact));
         return Results.Created($"/api/cases/{caseId}", new { caseId, status = snapshot.Status });

@@ -23,7 +23,8 @@ public sealed class GrainGateway(GrainRuntime runtime)
         methods = MethodBinding.Names(kv.Value),
     });
 
-    public async Task<IResult> CallAsync(string grainType, string key, string method, HttpRequest request)
+    /// <param name="forwarded">Another silo forwarded the call: it runs here or is answered 421 (never forwarded again).</param>
+    public async Task<IResult> CallAsync(string grainType, string key, string method, HttpRequest request, bool forwarded = false)
     {
         if (!runtime.GrainInterfaces.TryGetValue(grainType, out var itf))
             return Problems.NotFound($"Unknown grain type '{grainType}'. Known: {string.Join(", ", runtime.GrainInterfaces.Keys.Order())}.", "grainType");
@@ -68,7 +69,7 @@ public sealed class GrainGateway(GrainRuntime runtime)
             return Problems.BadRequest(e.Message, e.Parameter);
         }
 
-        var proxy = GrainProxies.Create(itf, new GrainId(grainType, key), runtime);
+        var proxy = GrainProxies.Create(itf, new GrainId(grainType, key), forwarded ? runtime.LocalOnly : runtime);
         object? result;
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using ParkGrid.Domain;
+using ParkGrid.Client;
 using ParkGrid.Runtime;
 
 namespace ParkGrid.Silo.Gateway;
@@ -26,19 +27,35 @@ public static class Problems
     public static IResult FromException(Exception e)
     {
         var type = e.GetType().FullName!;
+        // The base types let a receiver without the exact type recreate the nearest one it has (a CaseRuleException
+        // becomes a DomainRuleException), so an error keeps its kind across a forwarded call.
+        var baseTypes = new List<string>();
+        for (var t = e.GetType().BaseType; t is not null && t != typeof(Exception) && t != typeof(object); t = t.BaseType) baseTypes.Add(t.FullName!);
+        var more = new Dictionary<string, object?> { ["exceptionBaseTypes"] = baseTypes };
         return e switch
         {
-            GrainCallTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, "Grain call timed out", e.Message, exceptionType: type),
+            GrainNotHereException => Problem(StatusCodes.Status421MisdirectedRequest, "Grain not placed here", e.Message, exceptionType: type, more: more),
+            GrainCallException remote => Problem(remote.Status, "Grain call failed", e.Message, remote.Field, remote.ExceptionType),
+            SiloUnavailableException => Problem(StatusCodes.Status502BadGateway, "Silo unavailable", e.Message, exceptionType: type),
+            _ => FromKnownException(e, type, more),
+        };
+    }
+
+    private static IResult FromKnownException(Exception e, string type, Dictionary<string, object?> more)
+    {
+        return e switch
+        {
+            GrainCallTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, "Grain call timed out", e.Message, exceptionType: type, more: more),
             InconsistentStateException ise => Problem(StatusCodes.Status409Conflict, "State changed meanwhile", e.Message, exceptionType: type,
-                more: new Dictionary<string, object?> { ["storedVersion"] = ise.StoredVersion, ["expectedVersion"] = ise.ExpectedVersion }),
-            DomainRuleException => Problem(StatusCodes.Status409Conflict, "Rule violated", e.Message, exceptionType: type),
-            KeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message, exceptionType: type),
-            ArgumentException ae => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message, field: ae.ParamName, exceptionType: type),
-            FormatException => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message, exceptionType: type),
-            InvalidOperationException => Problem(StatusCodes.Status409Conflict, "Not allowed now", e.Message, exceptionType: type),
-            GrainActivationException => Problem(StatusCodes.Status503ServiceUnavailable, "Grain could not be activated", e.Message, exceptionType: type),
-            BadHttpRequestException bad => Problem(bad.StatusCode, "Bad request", e.Message, exceptionType: type),
-            _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", e.Message, exceptionType: type),
+                more: new Dictionary<string, object?>(more) { ["storedVersion"] = ise.StoredVersion, ["expectedVersion"] = ise.ExpectedVersion }),
+            DomainRuleException => Problem(StatusCodes.Status409Conflict, "Rule violated", e.Message, exceptionType: type, more: more),
+            KeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", e.Message, exceptionType: type, more: more),
+            ArgumentException ae => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message, field: ae.ParamName, exceptionType: type, more: more),
+            FormatException => Problem(StatusCodes.Status400BadRequest, "Bad request", e.Message, exceptionType: type, more: more),
+            InvalidOperationException => Problem(StatusCodes.Status409Conflict, "Not allowed now", e.Message, exceptionType: type, more: more),
+            GrainActivationException => Problem(StatusCodes.Status503ServiceUnavailable, "Grain could not be activated", e.Message, exceptionType: type, more: more),
+            BadHttpRequestException bad => Problem(bad.StatusCode, "Bad request", e.Message, exceptionType: type, more: more),
+            _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", e.Message, exceptionType: type, more: more),
         };
     }
 
