@@ -1,4 +1,3 @@
-using System.Net;
 using ParkGrid.Runtime;
 
 namespace ParkGrid.Client;
@@ -126,21 +125,11 @@ public sealed class ParkGridClient : IGrainFactory, IGrainCallInvoker, IDisposab
             {
                 throw new SiloUnavailableException($"The ParkGrid silo at {gateway} stopped answering {target.GrainId} {request.Method}; the call may or may not have happened: {e.Message}", e);
             }
-            // A silo that is shutting down or has not joined its cluster yet answers 503 before running anything.
-            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.Contains(NotServingHeader) && attempt + 1 < _gateways.Length)
-            {
-                failures.Add($"{gateway}: not serving");
-                response.Dispose();
-                continue;
-            }
             if (response.IsSuccessStatusCode) return response;
             using (response) throw await GrainHttp.ErrorFromAsync(response, target.GrainId, request.Method);
         }
         throw new SiloUnavailableException($"No ParkGrid silo is reachable for {target.GrainId} {request.Method}: {string.Join("; ", failures)}");
     }
-
-    /// <summary>Marks a 503 that a silo gave before running a call (it is not serving), so the call may go elsewhere.</summary>
-    public const string NotServingHeader = "X-ParkGrid-Not-Serving";
 
     public void Dispose() => _http.Dispose();
 }

@@ -147,7 +147,7 @@ public sealed class ClusterAgent : IGrainLocator, IAsyncDisposable
                         Interlocked.Increment(ref _forwarded);
                         return await GrainHttp.ReadResultAsync<TResult>(response, isVoid).ConfigureAwait(false);
                     }
-                    if (response.StatusCode != HttpStatusCode.MisdirectedRequest && !response.Headers.Contains(ParkGridClient.NotServingHeader))
+                    if (response.StatusCode != HttpStatusCode.MisdirectedRequest)
                         throw await GrainHttp.ErrorFromAsync(response, grainId, request.Method).ConfigureAwait(false);
                     problem = $"{owner.Silo} no longer holds it";
                 }

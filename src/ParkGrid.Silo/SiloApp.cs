@@ -56,6 +56,9 @@ public static class SiloApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // Stopping flushes every activation's state (and, in a cluster, hands partitions over): give it longer than
+        // ASP.NET's default 30 s. Container grace periods in deploy/ are longer still.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             ParkGridJson.AddNodaTimeConverters(o.SerializerOptions.Converters);

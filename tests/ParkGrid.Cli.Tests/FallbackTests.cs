@@ -60,7 +60,7 @@ public class FallbackTests(GatewayOnlySiloFixture silo) : IClassFixture<GatewayO
             "--enterprise", "xa-0100", "--park", CliFixture.Park, "--actor", "12388-desk");
         Assert.True(file.ExitCode == 0, file.ToString());
         var id = file.Out.Trim();
-        Assert.StartsWith(CliFixture.Park + "-", id);
+        Assert.StartsWith(CliFixture.Park + ":case-", id); // placed with its park in a cluster
 
         var show = await silo.RunAsync("case", "show", id, "--json");
         Assert.True(show.ExitCode == 0, show.ToString());

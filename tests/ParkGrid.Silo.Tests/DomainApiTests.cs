@@ -209,4 +209,14 @@ public class DemoTests
         var error = Assert.Throws<ArgumentException>(() => SiloArguments.Normalize(["--stroe", "x.db"]));
         Assert.Contains("--stroe", error.Message);
     }
+
+    [Fact]
+    public void Options_come_from_PARKGRID_environment_variables_and_every_option_has_one()
+    {
+        var environment = new Dictionary<string, string> { ["PARKGRID_STORE"] = "Host=db", ["PARKGRID_TIME_SCALE"] = "60", ["ASPNETCORE_URLS"] = "http://0.0.0.0:8080", ["OTHER"] = "x" };
+        var values = SiloArguments.FromEnvironment(name => environment.GetValueOrDefault(name));
+        Assert.Equal(new Dictionary<string, string?> { ["store"] = "Host=db", ["time-scale"] = "60" }, values); // ASP.NET reads ASPNETCORE_URLS itself
+        Assert.All(SiloArguments.Options, o => Assert.Contains(o.EnvironmentVariable, SiloArguments.Help));
+        Assert.Equal(SiloArguments.Options.Count, SiloArguments.Options.Select(o => o.EnvironmentVariable).Distinct().Count());
+    }
 }

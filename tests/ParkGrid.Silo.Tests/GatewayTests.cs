@@ -178,4 +178,29 @@ public class SiloLifecycleTests
         await Assert.ThrowsAsync<SiloUnavailableException>(() => grain.Read());
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task A_client_with_several_gateways_skips_one_that_is_down_and_moves_on_when_its_gateway_dies()
+    {
+        var dir = Directory.CreateTempSubdirectory("parkgrid-silo-").FullName;
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var nobody = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        listener.Stop();
+        var first = await SiloFixture.StartSiloAsync(Path.Combine(dir, "a.db"));
+        await using var second = await SiloFixture.StartSiloAsync(Path.Combine(dir, "b.db"));
+        var (a, b) = (new Uri(first.Urls.Single() + "/"), new Uri(second.Urls.Single() + "/"));
+
+        using var client = await ParkGridClient.ConnectAsync([nobody, a, b]);
+        Assert.Equal(a, client.Gateway); // the dead one was skipped at connect
+        var key = $"f-{Guid.NewGuid():N}";
+        Assert.Equal(3, await client.GetGrain<IGatewayProbeGrain>(key).Add(3, "on a", new LocalDate(2025, 1, 1)));
+
+        await first.DisposeAsync();
+        // a refuses connections now: the call never reached it, so it is safe to send to b (a separate store here,
+        // so the grain starts afresh there; in a cluster it would be the same grain).
+        Assert.Equal(4, await client.GetGrain<IGatewayProbeGrain>(key).Add(4, "on b", new LocalDate(2025, 1, 2)));
+        Assert.Equal(b, client.Gateway);
+        Directory.Delete(dir, recursive: true);
+    }
 }
