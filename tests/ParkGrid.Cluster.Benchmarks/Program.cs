@@ -41,7 +41,7 @@ foreach (var count in new[] { 1, 2, 3 })
     try
     {
         for (var i = 1; i <= count; i++) silos.Add(await SiloProcess.StartAsync($"bench-{i}", store, "bench"));
-        await WaitForSplitAsync(silos, TimeSpan.FromSeconds(60));
+        await SiloProcess.WaitForSplitAsync(silos, TimeSpan.FromSeconds(60));
         var clients = new List<ParkGridClient>();
         foreach (var silo in silos) clients.Add(await ParkGridClient.ConnectAsync(silo.Address));
         await TestNetwork.CreateAsync(clients[0], Parks, EnterprisesPerPark);
@@ -69,7 +69,7 @@ Console.WriteLine($"Takeover after SIGKILL, three silos, default settings (heart
     try
     {
         for (var i = 1; i <= 3; i++) silos.Add(await SiloProcess.StartAsync($"kill-{i}", store, "takeover"));
-        await WaitForSplitAsync(silos, TimeSpan.FromSeconds(60));
+        await SiloProcess.WaitForSplitAsync(silos, TimeSpan.FromSeconds(60));
         using (var setup = await ParkGridClient.ConnectAsync(silos[0].Address)) await TestNetwork.CreateAsync(setup, Parks, EnterprisesPerPark);
         for (var k = 0; k < kills; k++)
         {
@@ -85,7 +85,7 @@ Console.WriteLine($"Takeover after SIGKILL, three silos, default settings (heart
             victim.Kill();
             // The probe call waits inside the survivor's forwarder until the partition has an owner again.
             var answered = Task.Run(async () => { await client.GetGrain<IEnterpriseGrain>(probe).GetSnapshot(); return watch.Elapsed; });
-            await WaitForSplitAsync(survivors, TimeSpan.FromSeconds(60));
+            await SiloProcess.WaitForSplitAsync(survivors, TimeSpan.FromSeconds(60));
             var allServed = watch.Elapsed;
             var probeAnswered = await answered;
             Console.WriteLine($"  kill {k + 1}: {victim.Name} ({partitions.Count} partitions) — every partition served again after {allServed.TotalSeconds:0.00} s; " +
@@ -95,7 +95,7 @@ Console.WriteLine($"Takeover after SIGKILL, three silos, default settings (heart
             var index = silos.IndexOf(victim);
             await victim.DisposeAsync();
             silos[index] = await SiloProcess.StartAsync(victim.Name, store, "takeover");
-            await WaitForSplitAsync(silos, TimeSpan.FromSeconds(60));
+            await SiloProcess.WaitForSplitAsync(silos, TimeSpan.FromSeconds(60));
         }
     }
     finally
@@ -122,19 +122,6 @@ static async Task<long> ForwardedAsync(IEnumerable<SiloProcess> silos)
     long total = 0;
     foreach (var silo in silos) total += (await silo.ClusterAsync()).GetProperty("forwarded").GetInt64();
     return total;
-}
-
-static async Task WaitForSplitAsync(IReadOnlyList<SiloProcess> silos, TimeSpan limit)
-{
-    var watch = Stopwatch.StartNew();
-    while (true)
-    {
-        var serving = await Task.WhenAll(silos.Select(s => s.ServingAsync()));
-        var all = serving.SelectMany(s => s).ToList();
-        if (serving.All(s => s.Count > 0) && all.Count == 64 && all.Distinct().Count() == 64) return;
-        if (watch.Elapsed > limit) throw new TimeoutException($"the partitions did not settle in {limit}: {string.Join(" | ", serving.Select(s => s.Count))}");
-        await Task.Delay(25);
-    }
 }
 
 async Task<LoadResult> RunLoadAsync(IReadOnlyList<ParkGridClient> clients, TimeSpan duration, int writeEvery)

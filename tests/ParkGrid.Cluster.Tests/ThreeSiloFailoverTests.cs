@@ -35,7 +35,7 @@ public class ThreeSiloFailoverTests(PostgresServerFixture server, ITestOutputHel
         try
         {
             foreach (var name in new[] { "s1", "s2", "s3" }) silos.Add(await SiloProcess.StartAsync(name, store, "failover", clock));
-            await WaitUntilAsync(silos, TimeSpan.FromSeconds(40), "the three silos to split the partitions");
+            await SiloProcess.WaitForSplitAsync(silos, TimeSpan.FromSeconds(40));
             var victim = silos[1];
             var survivors = silos.Where(s => s != victim).ToList();
 
@@ -87,7 +87,7 @@ public class ThreeSiloFailoverTests(PostgresServerFixture server, ITestOutputHel
             Interlocked.Exchange(ref killedAt, Stopwatch.GetTimestamp());
             victim.Kill();
             var sinceKill = Stopwatch.StartNew();
-            await WaitUntilAsync(survivors, TimeSpan.FromSeconds(30), "the survivors to take over every partition");
+            await SiloProcess.WaitForSplitAsync(survivors, TimeSpan.FromSeconds(30));
             var takeover = sinceKill.Elapsed;
             output.WriteLine($"takeover: all 64 partitions served again {takeover.TotalSeconds:0.0} s after SIGKILL");
 
@@ -125,22 +125,6 @@ public class ThreeSiloFailoverTests(PostgresServerFixture server, ITestOutputHel
 
     private static async Task<int> ActivationsAsync(SiloProcess silo) =>
         (await silo.Http.GetFromJsonAsync<JsonElement>("health")).GetProperty("activations").GetInt32();
-
-    /// <summary>Waits until the silos serve every partition exactly once between them, each some.</summary>
-    private static async Task WaitUntilAsync(IReadOnlyList<SiloProcess> silos, TimeSpan limit, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        var last = "";
-        while (watch.Elapsed < limit)
-        {
-            var serving = await Task.WhenAll(silos.Select(s => s.ServingAsync()));
-            var all = serving.SelectMany(s => s).ToList();
-            if (serving.All(s => s.Count > 0) && all.Count == 64 && all.Distinct().Count() == 64) return;
-            last = string.Join(" | ", serving.Select(s => s.Count));
-            await Task.Delay(100);
-        }
-        Assert.Fail($"waited {limit.TotalSeconds} s for {what}; partitions served: {last}");
-    }
 
     private async Task WaitForEscalationAsync(ParkGridClient client, IReadOnlyList<string> cases, Instant after, TimeSpan limit)
     {

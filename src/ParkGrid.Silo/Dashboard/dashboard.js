@@ -151,6 +151,10 @@ async function refreshRuntime() {
     setTile("data-stat", "errors", num(methods.reduce((a, m) => a + m.failures, 0)));
     setTile("data-stat", "reminders-due", num(s.remindersDue));
     setTile("data-stat", "reminders-fired", num(s.remindersFired));
+    // In a cluster every figure here is this silo's own: say which silo and what share of the partitions it serves.
+    $("#silo").textContent = health.cluster
+      ? `· silo ${health.cluster.silo} of cluster ${health.cluster.name}: ${health.cluster.partitionsServed} of ${health.cluster.partitions} partitions`
+      : "";
     $("#profiling").textContent = s.latencyProfiling ? "latency profiling on (while this page is open)" : "latency profiling off";
     renderTable("activations", Object.entries(s.activationsByType).map(([type, count]) => ({ type, count })), r => `<td>${esc(r.type)}</td><td class="num">${num(r.count)}</td>`);
     renderTable("methods", methods, m => `<td>${esc(m.grainType)}</td><td>${esc(m.method)}</td><td class="num">${num(m.calls)}</td><td class="num">${m.rate == null ? "…" : num(m.rate)}</td><td class="num">${num(m.failures)}</td><td class="num">${num(m.p50Microseconds)}</td><td class="num">${num(m.p99Microseconds)}</td>`);
