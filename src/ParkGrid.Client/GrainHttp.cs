@@ -66,6 +66,9 @@ public static class GrainHttp
                 return new ArgumentException(message, field);
             case "ParkGrid.Runtime.InconsistentStateException":
                 return new InconsistentStateException(message, stored, expected);
+            case "ParkGrid.Client.SiloUnavailableException":
+                // A silo forwarded the call to one that died meanwhile: for the caller too, it may or may not have happened.
+                return new SiloUnavailableException(message);
             case "ParkGrid.Client.GrainCallException" or "System.Exception":
                 return null;
         }
