@@ -95,7 +95,7 @@ internal sealed class Cli
 
     public readonly Option<string> SiloOption = new("--silo")
     {
-        Description = $"The silo's gateway URL (default: ${CliApp.SiloEnvironmentVariable}, else {CliApp.DefaultSilo})",
+        Description = $"The silo's gateway URL, or several separated by commas (a cluster: the next is used when one is down) (default: ${CliApp.SiloEnvironmentVariable}, else {CliApp.DefaultSilo})",
         Recursive = true,
         HelpName = "url",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(CliApp.SiloEnvironmentVariable) is { Length: > 0 } env ? env : CliApp.DefaultSilo,
@@ -121,8 +121,8 @@ internal sealed class Cli
         {
             try
             {
-                var address = SiloConnection.ParseAddress(parse.GetValue(SiloOption)!);
-                using var silo = new SiloConnection(address, TimeSpan.FromSeconds(parse.GetValue(TimeoutOption)));
+                var addresses = SiloConnection.ParseAddresses(parse.GetValue(SiloOption)!);
+                using var silo = new SiloConnection(addresses, TimeSpan.FromSeconds(parse.GetValue(TimeoutOption)));
                 return await body(new CommandContext(parse, Output, silo, parse.GetValue(JsonOption), cancellationToken));
             }
             catch (CliException e)

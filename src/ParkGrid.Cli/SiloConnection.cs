@@ -16,14 +16,26 @@ internal readonly record struct RestAnswer(int Status, JsonElement? Body, bool R
 
 /// <summary>
 /// How the CLI talks to a silo: its REST routes over HTTP, and the cluster client's typed grain proxies.
-/// Every failure becomes a <see cref="CliException"/> with the exit code it stands for.
+/// Given several gateways (the silos of a cluster, "--silo a,b,c"), it uses the first that answers and moves on
+/// when one refuses connections (a GET also when its answer is lost). Every failure becomes a
+/// <see cref="CliException"/> with the exit code it stands for.
 /// </summary>
-internal sealed class SiloConnection(Uri address, TimeSpan requestTimeout) : IDisposable
+internal sealed class SiloConnection(IReadOnlyList<Uri> addresses, TimeSpan requestTimeout) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private ParkGridClient? _client;
+    private int _current;
 
-    public Uri Address { get; } = address;
+    public SiloConnection(Uri address, TimeSpan requestTimeout) : this([address], requestTimeout) { }
+
+    /// <summary>The gateway in use.</summary>
+    public Uri Address => addresses[_current];
+
+    /// <summary>One gateway URL, or several separated by commas.</summary>
+    public static IReadOnlyList<Uri> ParseAddresses(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } parts
+            ? parts.Select(ParseAddress).ToList()
+            : throw new CliException(ExitCodes.Usage, "--silo is empty: give a gateway URL, e.g. http://127.0.0.1:5080 (several, comma-separated, for a cluster).", "silo");
 
     public static Uri ParseAddress(string text)
     {
@@ -41,11 +53,14 @@ internal sealed class SiloConnection(Uri address, TimeSpan requestTimeout) : IDi
 
     public async Task<RestAnswer> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (jsonBody is not null) request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(requestTimeout);
-        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, cancellationToken);
+        using var response = await SendRawAsync(gateway =>
+        {
+            var request = new HttpRequestMessage(method, new Uri(gateway, path));
+            if (jsonBody is not null) request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+            return request;
+        }, HttpCompletionOption.ResponseContentRead, timeout.Token, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return await AnswerAsync(response, text, method, path);
     }
@@ -53,11 +68,14 @@ internal sealed class SiloConnection(Uri address, TimeSpan requestTimeout) : IDi
     /// <summary>Opens a streaming GET (server-sent events); the caller reads and disposes the response.</summary>
     public async Task<HttpResponseMessage?> OpenStreamAsync(string path, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(requestTimeout);
-        var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token, cancellationToken);
+        var response = await SendRawAsync(gateway =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            return request;
+        }, HttpCompletionOption.ResponseHeadersRead, timeout.Token, cancellationToken);
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
@@ -66,25 +84,40 @@ internal sealed class SiloConnection(Uri address, TimeSpan requestTimeout) : IDi
         }
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken timeout, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(Func<Uri, HttpRequestMessage> requestTo, HttpCompletionOption completion, CancellationToken timeout, CancellationToken cancellationToken)
     {
-        try
+        var failures = new List<string>();
+        for (var attempt = 0; attempt < addresses.Count; attempt++)
         {
-            return await _http.SendAsync(request, completion, timeout);
+            var index = (_current + attempt) % addresses.Count;
+            using var request = requestTo(addresses[index]);
+            try
+            {
+                var response = await _http.SendAsync(request, completion, timeout);
+                _current = index;
+                return response;
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || request.Method == HttpMethod.Get)
+            {
+                // Never reached that silo (or only a read): the next gateway may take it.
+                failures.Add($"{addresses[index]}: {e.Message.TrimEnd('.')}");
+            }
+            catch (HttpRequestException e)
+            {
+                throw new CliException(ExitCodes.SiloUnreachable,
+                    $"The ParkGrid silo at {addresses[index]} stopped answering {request.Method} {request.RequestUri}; it may or may not have been done: {e.Message}");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CliException(ExitCodes.SiloUnreachable,
+                    $"The ParkGrid silo at {addresses[index]} did not answer {request.Method} {request.RequestUri} within {requestTimeout.TotalSeconds:0.#} s.");
+            }
         }
-        catch (HttpRequestException e)
-        {
-            throw Unreachable(e.Message);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new CliException(ExitCodes.SiloUnreachable,
-                $"The ParkGrid silo at {Address} did not answer {request.Method} {request.RequestUri} within {requestTimeout.TotalSeconds:0.#} s.");
-        }
+        throw Unreachable(string.Join("; ", failures));
     }
 
     private CliException Unreachable(string why) =>
-        new(ExitCodes.SiloUnreachable, $"The ParkGrid silo at {Address} is not reachable: {why.TrimEnd('.')}. Is it running (dotnet run --project src/ParkGrid.Silo), and is --silo (or PARKGRID_SILO) right?");
+        new(ExitCodes.SiloUnreachable, $"{(addresses.Count == 1 ? $"The ParkGrid silo at {Address} is not reachable: " : "No ParkGrid silo is reachable: ")}{why.TrimEnd('.')}. Is it running (dotnet run --project src/ParkGrid.Silo), and is --silo (or PARKGRID_SILO) right?");
 
     private static Task<RestAnswer> AnswerAsync(HttpResponseMessage response, string text, HttpMethod method, string path)
     {
@@ -130,7 +163,7 @@ internal sealed class SiloConnection(Uri address, TimeSpan requestTimeout) : IDi
         if (_client is not null) return _client;
         try
         {
-            _client = await ParkGridClient.ConnectAsync(Address, new ParkGridClientOptions { CallTimeout = requestTimeout, ConnectTimeout = requestTimeout }, cancellationToken);
+            _client = await ParkGridClient.ConnectAsync(addresses.Skip(_current).Concat(addresses.Take(_current)).ToList(), new ParkGridClientOptions { CallTimeout = requestTimeout, ConnectTimeout = requestTimeout }, cancellationToken);
         }
         catch (SiloUnavailableException e)
         {

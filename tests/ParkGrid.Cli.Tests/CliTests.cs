@@ -67,6 +67,22 @@ public class CliTests(CliFixture silo) : IClassFixture<CliFixture>
         Assert.Equal(3, show.ExitCode);
     }
 
+    [Fact]
+    public async Task Several_gateways_are_tried_in_turn_and_all_down_exits_3_naming_each()
+    {
+        var (down, alsoDown) = ($"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}");
+        var run = await silo.RunAsync("parks", "--json", "--silo", $"{down},{silo.Address}");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(CliFixture.Park, run.Out);
+
+        var none = await silo.RunAsync("parks", "--silo", $"{down}, {alsoDown}");
+        Assert.Equal(3, none.ExitCode);
+        Assert.Contains("No ParkGrid silo is reachable", none.Error);
+        Assert.Contains(down, none.Error);
+        Assert.Contains(alsoDown, none.Error);
+        Assert.Equal(2, (await silo.RunAsync("parks", "--silo", " , ")).ExitCode);
+    }
+
     [Theory]
     [InlineData("cases", "--bogus")]
     [InlineData("no-such-command")]
