@@ -102,6 +102,22 @@ public class ClusterSiloTests(PostgresServerFixture server)
     }
 
     [Fact]
+    public async Task A_silo_the_others_declared_dead_stops_serving_and_shuts_down()
+    {
+        var store = await server.CreateDatabaseAsync();
+        await using var a = await StartAsync(store, "a");
+        await using var b = await StartAsync(store, "b");
+        await WaitForSplitAsync(a, b);
+        var stopping = new TaskCompletionSource();
+        a.App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        // What another silo writes when a's heartbeat went stale (a paused process, a lost network): a must not go on.
+        await store.CountAsync($"UPDATE parkgrid_cluster_member SET status = 'dead' WHERE silo = '{Agent(a).SiloId}' RETURNING 1");
+        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Empty(Agent(a).ServingPartitions()); // it answers "not here" for every grain from now on
+    }
+
+    [Fact]
     public async Task Misconfigured_cluster_silos_are_refused_with_the_reason()
     {
         var store = await server.CreateDatabaseAsync();
