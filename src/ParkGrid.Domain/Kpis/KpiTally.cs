@@ -34,6 +34,11 @@ public sealed record DepartmentTally(int Cases, Ratio RectifyOnTime, Histogram S
 /// </summary>
 public sealed record KpiTally
 {
+    // Shared empty maps: a new tally is built for every report, and Create with a comparer allocates a new empty map each time.
+    // Declared before Empty: static initialisers run in text order.
+    private static readonly ImmutableSortedDictionary<string, ScoreSum> s_noScores = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
+    private static readonly ImmutableSortedDictionary<string, DepartmentTally> s_noDepartments = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
+
     public static KpiTally Empty { get; } = new();
 
     /// <summary>Cases received.</summary>
@@ -65,7 +70,7 @@ public sealed record KpiTally
         init => _enterpriseSatisfaction = value.WithComparers(StringComparer.Ordinal);
     }
 
-    private readonly ImmutableSortedDictionary<string, ScoreSum> _enterpriseSatisfaction = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
+    private readonly ImmutableSortedDictionary<string, ScoreSum> _enterpriseSatisfaction = s_noScores;
 
     /// <summary>Working days from receipt to (last) resolution of every Resolved case.</summary>
     public Histogram TimeToResolve { get; init; } = Histogram.Empty;
@@ -122,7 +127,7 @@ public sealed record KpiTally
         init => _departments = value.WithComparers(StringComparer.Ordinal);
     }
 
-    private readonly ImmutableSortedDictionary<string, DepartmentTally> _departments = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
+    private readonly ImmutableSortedDictionary<string, DepartmentTally> _departments = s_noDepartments;
 
     /// <summary>The tally of the union of both tallies' records.</summary>
     public KpiTally Combine(KpiTally other)
