@@ -545,7 +545,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private Task RequestDeactivationLocked(DeactivationReason reason, bool front)
     {
         if (_deactivation is not null) return _deactivation.Done;
-        _deactivation = new SystemMessage(SystemTurn.Deactivate, a => a.DeactivateAsync(reason), $"deactivate ({reason})");
+        _deactivation = new SystemMessage(SystemTurn.Deactivate, a => a.DeactivateAsync(reason), DeactivationTraceName(reason));
         if (front) _mailbox.PushFront(_deactivation);
         else _mailbox.Enqueue(_deactivation);
         if (!_executing)
@@ -555,6 +555,12 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
         return _deactivation.Done;
     }
+
+    // Trace names of deactivations, formatted once per reason (idle collection deactivates grains all the time).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeactivationReason, string> s_deactivationNames = new();
+
+    private static string DeactivationTraceName(DeactivationReason reason) =>
+        s_deactivationNames.GetOrAdd(reason, static r => $"deactivate ({r})");
 
     private async Task DeactivateAsync(DeactivationReason reason)
     {

@@ -152,6 +152,7 @@ internal sealed class MessageQueue
 
     public List<Message> TakeAll()
     {
+        if (_count == 0) return []; // the usual case at deactivation: no array to clear either
         var all = new List<Message>(_count);
         for (var i = 0; i < _count; i++) all.Add(this[i]);
         Array.Clear(_items);
