@@ -104,6 +104,17 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         lock (_lock) _timers?.Remove(timer);
     }
 
+    /// <summary>Lists a timer again that left the list when it had nothing more to do; false if this activation is deactivating.</summary>
+    internal bool TryRelistTimer(GrainTimer timer)
+    {
+        lock (_lock)
+        {
+            if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid) return false;
+            (_timers ??= []).Add(timer);
+            return true;
+        }
+    }
+
     public Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, Duration dueTime, Duration period)
     {
         if (!_class.IsRemindable)
