@@ -193,7 +193,8 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
     {
         ArgumentNullException.ThrowIfNull(visit);
         RequireRegistered();
-        var verdicts = new List<FollowUpVerdict>();
+        // Most visits find nothing to follow up and nothing latent: no lists for them (visits are the commonest event).
+        List<FollowUpVerdict>? verdicts = null;
         foreach (var followUp in visit.FollowUps)
         {
             if (followUp.EnterpriseId != Id) continue;
@@ -202,26 +203,26 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
             {
                 var persisting = S.Problems[index];
                 S.Problems.RemoveAt(index);
-                verdicts.Add(new FollowUpVerdict(followUp.CaseId, false, S.UnsatisfiedScore, $"problem persists: {persisting.Summary ?? followUp.Category.ToChinese()}"));
+                (verdicts ??= []).Add(new FollowUpVerdict(followUp.CaseId, false, S.UnsatisfiedScore, $"problem persists: {persisting.Summary ?? followUp.Category.ToChinese()}"));
             }
             else
             {
-                verdicts.Add(new FollowUpVerdict(followUp.CaseId, true, S.SatisfiedScore, "problem solved"));
+                (verdicts ??= []).Add(new FollowUpVerdict(followUp.CaseId, true, S.SatisfiedScore, "problem solved"));
             }
         }
 
-        var raised = new List<string>();
+        List<string>? raised = null;
         foreach (var problem in S.Problems)
-            raised.Add(File(new FileCase(CaseChannel.ContactPointVisit, problem.Category, Id, S.ParkId!, visit.CadreId,
+            (raised ??= []).Add(File(new FileCase(CaseChannel.ContactPointVisit, problem.Category, Id, S.ParkId!, visit.CadreId,
                 problem.Summary ?? $"surfaced at a visit of contact point {visit.ContactPointId}", problem.AccusedCadreId)));
-        if (raised.Count > 0 || verdicts.Exists(v => !v.Resolved))
+        if (raised is not null || (verdicts is not null && verdicts.Exists(v => !v.Resolved)))
         {
             S.Problems.Clear();
             await _state.SaveAsync();
             ArmOutbox(Duration.Zero);
         }
 
-        return new VisitOutcome(Id, raised, verdicts);
+        return new VisitOutcome(Id, (IReadOnlyList<string>?)raised ?? [], (IReadOnlyList<FollowUpVerdict>?)verdicts ?? []);
     }
 
     public async Task<LookBackVerdict> CheckRecurrence(string caseId, CaseCategory category)
@@ -438,7 +439,7 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
         };
     }
 
-    private IReadOnlyList<OpenSubsidy> OpenSubsidies() =>
+    private IReadOnlyList<OpenSubsidy> OpenSubsidies() => S.Subsidies.Count == 0 ? [] : // the usual case: no LINQ iterators per report
         S.Subsidies.Where(e => e.Promise.PaidOn is null).Select(e => new OpenSubsidy(Id, e.Promise.Id, e.Promise.PromisedOn, e.GraceEnds)).ToArray();
 
     private void ArmOutbox(Duration delay)
