@@ -18,6 +18,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     private bool _ticking;
     private Duration? _dueAfterTick;
     private bool _listed = true; // in the activation's list of timers, as every registered timer starts
+    private Func<Catalog.Activation, Task>? _tickBody; // one delegate for all the ticks of this timer
 
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
 
@@ -42,7 +43,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
             _ticking = true;
             options = _options;
         }
-        var tick = new SystemMessage(SystemTurn.TimerTick, _ => Tick(), "timer tick", interleave: options.Interleave, countsAsActivity: options.KeepAlive);
+        var tick = new SystemMessage(SystemTurn.TimerTick, _tickBody ??= _ => Tick(), "timer tick", interleave: options.Interleave, countsAsActivity: options.KeepAlive);
         if (!activation.TryEnqueue(tick)) Dispose();
     }
 
