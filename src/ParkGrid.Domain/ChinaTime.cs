@@ -17,7 +17,18 @@ public static class ChinaTime
     public static LocalDate DateOf(Instant instant) => instant.InZone(Zone).Date;
 
     /// <summary>00:00 Shanghai time of <paramref name="date"/>.</summary>
-    public static Instant StartOf(LocalDate date) => Zone.AtStartOfDay(date).ToInstant();
+    public static Instant StartOf(LocalDate date)
+    {
+        // Asked for the same few hundred days over and over (deadlines, visits, follow-ups), and mapping a local time in a
+        // tz zone allocates: remember the answers. Days span a few years, so the memo stays small; it stops growing at its cap.
+        if (s_startOfDay.TryGetValue(date, out var start)) return start;
+        start = Zone.AtStartOfDay(date).ToInstant();
+        if (s_startOfDay.Count < StartOfDayMemoCapacity) s_startOfDay.TryAdd(date, start);
+        return start;
+    }
+
+    private const int StartOfDayMemoCapacity = 100_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<LocalDate, Instant> s_startOfDay = new();
 
     /// <summary>24:00 Shanghai time of <paramref name="date"/>, i.e. 00:00 of the next day (Civil Code art. 203).</summary>
     public static Instant EndOf(LocalDate date) => StartOf(date.PlusDays(1));

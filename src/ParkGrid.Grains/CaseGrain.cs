@@ -239,11 +239,18 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private CaseRecord Reconcile(CaseLifecycle life, CaseRecord record, Instant now)
     {
         // Only a breached clock can have a step due; checking that first spares the ladder's arithmetic on most commands.
-        if (!record.IsClosed && record.Clocks.Any(k => k.Clock.IsBreachedAt(now)) && life.PendingEscalations(record, now).Count > 0)
+        if (!record.IsClosed && AnyBreached(record, now) && life.PendingEscalations(record, now).Count > 0)
             record = life.Escalate(record, EscalationActor, now);
         if (record.Status == CaseStatus.RectificationReported && record.FollowUpDueOn is { } due && ChinaTime.DateOf(now) >= due)
             record = life.MarkFollowUpDue(record, FollowUpActor, now);
         return record;
+    }
+
+    private static bool AnyBreached(CaseRecord record, Instant now)
+    {
+        foreach (var k in record.Clocks)
+            if (k.Clock.IsBreachedAt(now)) return true;
+        return false;
     }
 
     /// <summary>The next instant the case must wake: a running clock's deadline, else its next escalation step; the

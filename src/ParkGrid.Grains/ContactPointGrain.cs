@@ -173,7 +173,7 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
         int resolved = 0, reopened = 0;
         foreach (var enterpriseId in visited)
         {
-            var due = followUps.Where(f => f.EnterpriseId == enterpriseId).ToArray();
+            var due = followUps.Count == 0 ? [] : followUps.Where(f => f.EnterpriseId == enterpriseId).ToArray();
             var outcome = await GrainFactory.GetGrain<IEnterpriseGrain>(enterpriseId).Visit(new VisitRequest(Id, cadre, due));
             raised.AddRange(outcome.RaisedCaseIds);
             foreach (var verdict in outcome.Verdicts)

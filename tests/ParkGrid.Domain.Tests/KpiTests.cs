@@ -290,6 +290,8 @@ public class KpiTests
         Assert.Equal(Json(a), Json(union.Subtract(b)));
         Assert.Equal(Json(b), Json(union.Subtract(a)));
         Assert.Equal(Json(KpiTally.Empty), Json(union.Subtract(a).Subtract(b)));
+        Assert.Equal(Json(union.Subtract(a).Combine(b)), Json(union.Replace(a, b)));
+        Assert.Equal(Json(b.Subtract(b).Combine(a)), Json(b.Replace(b, a)));
 
         // One case at a time, as a park grain keeps its tally: replace each case's contribution by a later one.
         var cases = ParkACases();

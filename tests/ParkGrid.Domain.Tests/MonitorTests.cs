@@ -63,6 +63,28 @@ public class MonitorTests
         Assert.Equal((4, 2), (q1.Inspections, q1.Visits));
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    public void Burden_counts_the_visits_that_Visits_builds(bool joint, int windowMonths)
+    {
+        // Burden counts visits without building them; it must agree with grouping Visits by enterprise and quarter.
+        var policy = Policy.Default with { JointInspection = joint, JointInspectionWindow = Period.FromMonths(windowMonths), InspectionBurdenThreshold = 2 };
+        var random = new Random(7);
+        string[] departments = ["department/ecology", "department/market", "department/fire"];
+        for (var round = 0; round < 200; round++)
+        {
+            var inspections = Enumerable.Range(0, random.Next(0, 12)).Select(i => new Inspection(
+                $"i{random.Next(6)}", $"enterprise/{random.Next(3)}", departments[random.Next(departments.Length)], D(2025, 1, 1).PlusDays(random.Next(200)))).ToArray();
+            var expected = InspectionBurdenMonitor.Visits(inspections, policy)
+                .GroupBy(v => (v.EnterpriseId, Quarter: Quarter.Of(v.Date)))
+                .OrderBy(g => g.Key.EnterpriseId, StringComparer.Ordinal).ThenBy(g => g.Key.Quarter)
+                .Select(g => new InspectionBurden(g.Key.EnterpriseId, g.Key.Quarter, g.Sum(v => v.Inspections.Count), g.Count(), 2));
+            Assert.Equal(expected, InspectionBurdenMonitor.Burden(inspections, policy));
+        }
+    }
+
     [Fact]
     public void Quarters()
     {

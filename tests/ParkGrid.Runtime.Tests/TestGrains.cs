@@ -163,6 +163,7 @@ public interface ITimerGrain : IGrainWithStringKey
     Task Start(Duration due, Duration period, bool keepAlive);
     Task StartSlow(Duration period, string gatePrefix);
     Task Stop();
+    Task Rearm(Duration due);
     [AlwaysInterleave] Task<Instant[]> Ticks();
     [AlwaysInterleave] Task<int> MaxConcurrentTicks();
 }
@@ -201,6 +202,12 @@ public sealed class TimerGrain : Grain, ITimerGrain
     public Task Stop()
     {
         _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public Task Rearm(Duration due)
+    {
+        _timer!.Change(due, Duration.MaxValue);
         return Task.CompletedTask;
     }
 

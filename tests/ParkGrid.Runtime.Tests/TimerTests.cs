@@ -62,6 +62,25 @@ public class TimerTests
     }
 
     [Fact]
+    public void A_one_shot_timer_changed_after_it_fired_fires_again_and_still_stops_with_its_activation()
+    {
+        // A one-shot timer leaves the activation's list of timers once it has fired; Change puts it back.
+        using var host = TestHosts.Deterministic(b => b.Configure(o => o.CollectionAge = Duration.FromDays(1)));
+        var key = TestHosts.Key();
+        var grain = host.GrainFactory.GetGrain<ITimerGrain>(key);
+        host.Run(() => grain.Start(Duration.FromMinutes(1), Duration.MaxValue, keepAlive: false));
+        host.AdvanceBy(Duration.FromMinutes(5));
+        Assert.Single(Probe.EventsOf(key));
+        host.Run(() => grain.Rearm(Duration.FromMinutes(1)));
+        host.AdvanceBy(Duration.FromMinutes(5));
+        Assert.Equal(2, Probe.EventsOf(key).Length);
+        host.Run(() => grain.Rearm(Duration.FromMinutes(10)));
+        host.Run(() => host.Runtime.DeactivateAsync(new GrainId("timer", key)));
+        host.AdvanceBy(Duration.FromMinutes(30));
+        Assert.Equal(2, Probe.EventsOf(key).Length);
+    }
+
+    [Fact]
     public void A_disposed_timer_stops_ticking()
     {
         using var host = TestHosts.Deterministic(b => b.Configure(o => o.CollectionAge = Duration.FromDays(1)));

@@ -38,6 +38,10 @@ public sealed class CaseLifecycle
     private static readonly FrozenDictionary<(CaseStatus, CaseAction), CaseStatus> Lookup =
         Table.ToFrozenDictionary(t => (t.From, t.Action), t => t.To);
 
+    // Every case snapshot lists its allowed actions: one read-only list per status instead of a query per snapshot.
+    private static readonly FrozenDictionary<CaseStatus, IReadOnlyList<CaseAction>> Allowed = Enum.GetValues<CaseStatus>().ToFrozenDictionary(
+        s => s, s => (IReadOnlyList<CaseAction>)Array.AsReadOnly(Table.Where(t => t.From == s).Select(t => t.Action).ToArray()));
+
     private static List<CaseTransition> BuildTable()
     {
         var table = new List<CaseTransition>
@@ -74,7 +78,7 @@ public sealed class CaseLifecycle
 
     /// <summary>The actions allowed in <paramref name="from"/>, in table order.</summary>
     public static IReadOnlyList<CaseAction> AllowedActions(CaseStatus from) =>
-        Table.Where(t => t.From == from).Select(t => t.Action).ToArray();
+        Allowed.TryGetValue(from, out var actions) ? actions : [];
 
     /// <summary>The status after <paramref name="action"/> in <paramref name="from"/>.</summary>
     /// <exception cref="CaseRuleException">The action is not allowed there.</exception>

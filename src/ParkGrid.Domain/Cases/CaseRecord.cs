@@ -99,13 +99,34 @@ public sealed record CaseRecord
     [JsonIgnore] public bool IsClosed => CaseLifecycle.IsClosed(Status);
 
     /// <summary>How many times the case was reopened.</summary>
-    [JsonIgnore] public int ReopenCount => History.Count(e => e.Action == CaseAction.Reopen);
+    [JsonIgnore]
+    public int ReopenCount
+    {
+        get
+        {
+            // Loops over the lists' own enumerators: these are read several times per case event, and LINQ boxes an enumerator each time.
+            var n = 0;
+            foreach (var e in History)
+                if (e.Action == CaseAction.Reopen) n++;
+            return n;
+        }
+    }
 
     /// <summary>The enterprise's satisfaction at the last follow-up (0–100), if any.</summary>
     [JsonIgnore] public int? Satisfaction => FollowUps.Count > 0 ? FollowUps[^1].SatisfactionScore : null;
 
     /// <summary>The highest escalation step ever recorded, or null.</summary>
-    [JsonIgnore] public EscalationStep? EscalationLevel => Escalations.Count > 0 ? Escalations.Max(e => e.Step) : null;
+    [JsonIgnore]
+    public EscalationStep? EscalationLevel
+    {
+        get
+        {
+            EscalationStep? max = null;
+            foreach (var e in Escalations)
+                if (max is null || e.Step > max) max = e.Step;
+            return max;
+        }
+    }
 
     /// <summary>The clock currently running or paused (not stopped), if any.</summary>
     [JsonIgnore] public CaseClock? ActiveClock => Clocks.LastOrDefault(c => !c.Clock.IsStopped);

@@ -21,6 +21,10 @@ public sealed record Histogram
     }
 
     /// <summary>Sample value → number of samples with that value.</summary>
+    // For counts known to be non-negative (built from valid histograms): a park's tally adds to its histograms on every case
+    // report, and checking every count each time made each update cost as much as the histogram is long.
+    private Histogram(ImmutableSortedDictionary<int, long> counts, bool valid) => Counts = counts;
+
     public ImmutableSortedDictionary<int, long> Counts { get; }
 
     [JsonIgnore] public long Count => Counts.Values.Sum();
@@ -31,10 +35,25 @@ public sealed record Histogram
 
     public static Histogram Of(IEnumerable<int> samples) => samples.Aggregate(Empty, (h, s) => h.Add(s));
 
-    public Histogram Add(int value, long times = 1) =>
-        times == 0 ? this : new(Counts.SetItem(value, (Counts.TryGetValue(value, out var c) ? c : 0) + times));
+    public Histogram Add(int value, long times = 1)
+    {
+        if (times == 0) return this;
+        var count = (Counts.TryGetValue(value, out var c) ? c : 0) + times;
+        var counts = Counts.SetItem(value, count);
+        return count < 0 ? new(counts) : new(counts, valid: true); // the checking constructor throws for a negative count
+    }
 
-    public Histogram Merge(Histogram other) => other.Counts.Aggregate(this, (h, kv) => h.Add(kv.Key, kv.Value));
+    public Histogram Merge(Histogram other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Counts.Count == 0) return this;
+        if (other.Counts.Count == 1)
+            foreach (var (value, count) in other.Counts)
+                return Add(value, count);
+        var counts = Counts.ToBuilder();
+        foreach (var (value, count) in other.Counts) counts[value] = (counts.TryGetValue(value, out var c) ? c : 0) + count;
+        return new Histogram(counts.ToImmutable(), valid: true);
+    }
 
     /// <summary>The histogram without <paramref name="other"/>'s samples, which must all be in this one (values whose
     /// count drops to 0 disappear, so <c>a.Merge(b).Subtract(b)</c> equals <c>a</c>).</summary>
@@ -52,7 +71,7 @@ public sealed record Histogram
             else counts[value] = left;
         }
 
-        return new Histogram(counts.ToImmutable());
+        return new Histogram(counts.ToImmutable(), valid: true);
     }
 
     /// <summary>The nearest-rank percentile for p in (0, 1]; null when empty.</summary>

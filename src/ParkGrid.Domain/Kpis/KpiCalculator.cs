@@ -56,10 +56,12 @@ public static class KpiCalculator
         var asOf = input.AsOf;
         var today = ChinaTime.DateOf(asOf);
 
-        var tally = KpiTally.Empty with { Enterprises = input.EnterpriseIds.Distinct().Count() };
-        var enterpriseSatisfaction = tally.EnterpriseSatisfaction.ToBuilder();
-        var departments = tally.Departments.ToBuilder();
-        var byCategory = tally.SubstantiatedByCategory.ToBuilder();
+        // A case reports its own contribution (a tally of one case) on every change, so this runs per case event: the maps'
+        // builders are made only when an entry is added, and the inspection and subsidy parts only when there are any.
+        var tally = KpiTally.Empty;
+        ImmutableSortedDictionary<string, ScoreSum>.Builder? enterpriseSatisfaction = null;
+        ImmutableSortedDictionary<string, DepartmentTally>.Builder? departments = null;
+        ImmutableSortedDictionary<CaseCategory, int>.Builder? byCategory = null;
         var satisfaction = Histogram.Empty;
         var timeToResolve = Histogram.Empty;
         Ratio response = default, resolution = default, reopen = default, clockOverdue = default;
@@ -90,6 +92,7 @@ public static class KpiCalculator
                 resolution = resolution.Add(c.Status == CaseStatus.Resolved);
                 reopen = reopen.Add(c.ReopenCount > 0);
                 satisfaction = satisfaction.Add(c.Satisfaction!.Value);
+                enterpriseSatisfaction ??= tally.EnterpriseSatisfaction.ToBuilder();
                 enterpriseSatisfaction[c.EnterpriseId] = (enterpriseSatisfaction.TryGetValue(c.EnterpriseId, out var s) ? s : default).Add(c.Satisfaction.Value);
             }
             else if (c.Status == CaseStatus.Resolved || c.ReopenCount > 0)
@@ -102,12 +105,19 @@ public static class KpiCalculator
             if (c.Status == CaseStatus.Resolved && c.ResolvedAt is { } resolvedAt)
                 timeToResolve = timeToResolve.Add(calendar.WorkingDaysBetween(ChinaTime.DateOf(c.ReceivedAt), ChinaTime.DateOf(resolvedAt)));
 
-            foreach (var e in c.Escalations) escalations = escalations.Add(e.Step);
-            if (c.Escalations.Any(e => e.Step == EscalationStep.AccountabilityReferral)) accountability++;
+            var referred = false;
+            foreach (var e in c.Escalations)
+            {
+                escalations = escalations.Add(e.Step);
+                referred |= e.Step == EscalationStep.AccountabilityReferral;
+            }
 
-            if (c.History.Any(e => e.Action == CaseAction.Substantiate))
+            if (referred) accountability++;
+
+            if (HasAction(c, CaseAction.Substantiate))
             {
                 substantiated++;
+                byCategory ??= tally.SubstantiatedByCategory.ToBuilder();
                 byCategory[c.Category] = (byCategory.TryGetValue(c.Category, out var n) ? n : 0) + 1;
             }
 
@@ -115,32 +125,44 @@ public static class KpiCalculator
 
             if (c.DepartmentId is { } departmentId)
             {
-                var rectify = c.Clocks.Where(k => k.Kind == SlaKind.Rectify && Decided(k.Clock, asOf))
-                    .Aggregate(default(Ratio), (r, k) => r.Add(k.Clock.Met));
-                var deptEscalations = c.Escalations.Where(e => e.DepartmentId == departmentId)
-                    .Aggregate(default(EscalationCounts), (counts, e) => counts.Add(e.Step));
+                var rectify = default(Ratio);
+                foreach (var k in c.Clocks)
+                    if (k.Kind == SlaKind.Rectify && Decided(k.Clock, asOf)) rectify = rectify.Add(k.Clock.Met);
+                var deptEscalations = default(EscalationCounts);
+                foreach (var e in c.Escalations)
+                    if (e.DepartmentId == departmentId) deptEscalations = deptEscalations.Add(e.Step);
                 var part = new DepartmentTally(
                     1,
                     rectify,
                     hasVerdict ? Histogram.Empty.Add(c.Satisfaction!.Value) : Histogram.Empty,
                     hasVerdict ? default(Ratio).Add(c.ReopenCount > 0) : default,
                     deptEscalations);
+                departments ??= tally.Departments.ToBuilder();
                 departments[departmentId] = departments.TryGetValue(departmentId, out var d) ? d.Combine(part) : part;
             }
         }
 
         // Inspections: visits under the policy, in the quarters in scope, for the enterprises in scope.
-        var quarters = input.Quarters.ToHashSet();
-        var enterprises = input.EnterpriseIds.ToHashSet(StringComparer.Ordinal);
-        var burden = InspectionBurdenMonitor.Burden(input.Inspections.Where(i => enterprises.Contains(i.EnterpriseId)), policy)
-            .Where(b => quarters.Contains(b.Quarter))
-            .ToArray();
+        var quarters = input.Quarters.Count == 0 ? null : input.Quarters.ToHashSet();
+        var enterprises = input.EnterpriseIds.Count == 0 ? null : input.EnterpriseIds.ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<InspectionBurden> burden = input.Inspections.Count == 0 || quarters is null || enterprises is null ? []
+            : InspectionBurdenMonitor.Burden(input.Inspections.Where(i => enterprises.Contains(i.EnterpriseId)), policy)
+                .Where(b => quarters.Contains(b.Quarter))
+                .ToArray();
+        int inspections = 0, visits = 0, overThreshold = 0;
+        foreach (var b in burden)
+        {
+            inspections += b.Inspections;
+            visits += b.Visits;
+            if (b.OverThreshold) overThreshold++;
+        }
 
         // Subsidies.
         Ratio subsidyOnTime = default;
         var subsidyDelay = Histogram.Empty;
-        foreach (var s in input.Subsidies.Where(s => s.PromisedOn <= today))
+        foreach (var s in input.Subsidies)
         {
+            if (s.PromisedOn > today) continue;
             var graceEnds = SubsidyMonitor.GraceEnds(s, policy, calendar);
             var paidBy = s.PaidOn is { } paid && paid <= today ? paid : (LocalDate?)null;
             if (paidBy is not null || today > graceEnds)
@@ -150,6 +172,7 @@ public static class KpiCalculator
 
         return tally with
         {
+            Enterprises = enterprises?.Count ?? 0,
             Cases = input.Cases.Count,
             OpenCases = open,
             OpenOverdueCases = openOverdue,
@@ -157,24 +180,31 @@ public static class KpiCalculator
             Resolution = resolution,
             Reopen = reopen,
             Satisfaction = satisfaction,
-            EnterpriseSatisfaction = enterpriseSatisfaction.ToImmutable(),
+            EnterpriseSatisfaction = enterpriseSatisfaction?.ToImmutable() ?? tally.EnterpriseSatisfaction,
             TimeToResolve = timeToResolve,
             ClockOverdue = clockOverdue,
             Escalations = escalations,
             SubstantiatedCases = substantiated,
             UnfoundedCases = unfounded,
-            SubstantiatedByCategory = byCategory.ToImmutable(),
+            SubstantiatedByCategory = byCategory?.ToImmutable() ?? tally.SubstantiatedByCategory,
             AccountabilityCases = accountability,
-            Inspections = burden.Sum(b => b.Inspections),
-            InspectionVisits = burden.Sum(b => b.Visits),
-            EnterpriseQuarters = enterprises.Count * quarters.Count,
-            EnterpriseQuartersOverThreshold = burden.Count(b => b.OverThreshold),
+            Inspections = inspections,
+            InspectionVisits = visits,
+            EnterpriseQuarters = (enterprises?.Count ?? 0) * (quarters?.Count ?? 0),
+            EnterpriseQuartersOverThreshold = overThreshold,
             SubsidyOnTime = subsidyOnTime,
             SubsidyDelay = subsidyDelay,
-            SubsidiesOverdue = SubsidyMonitor.Overdue(input.Subsidies, today, policy, calendar).Count,
+            SubsidiesOverdue = input.Subsidies.Count == 0 ? 0 : SubsidyMonitor.Overdue(input.Subsidies, today, policy, calendar).Count,
             SupervisorUtilisation = new Ratio(input.SupervisorVisitsMade, input.SupervisorVisitCapacity),
-            Departments = departments.ToImmutable(),
+            Departments = departments?.ToImmutable() ?? tally.Departments,
         };
+    }
+
+    private static bool HasAction(CaseRecord c, CaseAction action)
+    {
+        foreach (var e in c.History)
+            if (e.Action == action) return true;
+        return false;
     }
 
     /// <summary>Turns a tally into KPIs.</summary>

@@ -34,6 +34,11 @@ public sealed record DepartmentTally(int Cases, Ratio RectifyOnTime, Histogram S
 /// </summary>
 public sealed record KpiTally
 {
+    // Shared empty maps: a new tally is built for every report, and Create with a comparer allocates a new empty map each time.
+    // Declared before Empty: static initialisers run in text order.
+    private static readonly ImmutableSortedDictionary<string, ScoreSum> s_noScores = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
+    private static readonly ImmutableSortedDictionary<string, DepartmentTally> s_noDepartments = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
+
     public static KpiTally Empty { get; } = new();
 
     /// <summary>Cases received.</summary>
@@ -65,7 +70,7 @@ public sealed record KpiTally
         init => _enterpriseSatisfaction = value.WithComparers(StringComparer.Ordinal);
     }
 
-    private readonly ImmutableSortedDictionary<string, ScoreSum> _enterpriseSatisfaction = ImmutableSortedDictionary.Create<string, ScoreSum>(StringComparer.Ordinal);
+    private readonly ImmutableSortedDictionary<string, ScoreSum> _enterpriseSatisfaction = s_noScores;
 
     /// <summary>Working days from receipt to (last) resolution of every Resolved case.</summary>
     public Histogram TimeToResolve { get; init; } = Histogram.Empty;
@@ -122,7 +127,7 @@ public sealed record KpiTally
         init => _departments = value.WithComparers(StringComparer.Ordinal);
     }
 
-    private readonly ImmutableSortedDictionary<string, DepartmentTally> _departments = ImmutableSortedDictionary.Create<string, DepartmentTally>(StringComparer.Ordinal);
+    private readonly ImmutableSortedDictionary<string, DepartmentTally> _departments = s_noDepartments;
 
     /// <summary>The tally of the union of both tallies' records.</summary>
     public KpiTally Combine(KpiTally other)
@@ -203,7 +208,47 @@ public sealed record KpiTally
     }
 
     /// <summary>Replaces one contributor's part: <c>Subtract(previous).Combine(next)</c>.</summary>
-    public KpiTally Replace(KpiTally previous, KpiTally next) => Subtract(previous).Combine(next);
+    public KpiTally Replace(KpiTally previous, KpiTally next)
+    {
+        // Subtract(previous).Combine(next) in one tally: receivers replace a contribution on every report they get.
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        if (ReferenceEquals(previous, Empty)) return Combine(next);
+        return new KpiTally
+        {
+            Cases = Cases - previous.Cases + next.Cases,
+            OpenCases = OpenCases - previous.OpenCases + next.OpenCases,
+            OpenOverdueCases = OpenOverdueCases - previous.OpenOverdueCases + next.OpenOverdueCases,
+            Response = Response - previous.Response + next.Response,
+            Resolution = Resolution - previous.Resolution + next.Resolution,
+            Reopen = Reopen - previous.Reopen + next.Reopen,
+            Satisfaction = Satisfaction.Subtract(previous.Satisfaction).Merge(next.Satisfaction),
+            EnterpriseSatisfaction = MergeMaps(
+                SubtractMaps(EnterpriseSatisfaction, previous.EnterpriseSatisfaction, (a, b) => a - b, s => s.Count == 0 && s.Sum == 0),
+                next.EnterpriseSatisfaction, (a, b) => a + b),
+            TimeToResolve = TimeToResolve.Subtract(previous.TimeToResolve).Merge(next.TimeToResolve),
+            ClockOverdue = ClockOverdue - previous.ClockOverdue + next.ClockOverdue,
+            Escalations = Escalations - previous.Escalations + next.Escalations,
+            SubstantiatedCases = SubstantiatedCases - previous.SubstantiatedCases + next.SubstantiatedCases,
+            UnfoundedCases = UnfoundedCases - previous.UnfoundedCases + next.UnfoundedCases,
+            SubstantiatedByCategory = MergeMaps(
+                SubtractMaps(SubstantiatedByCategory, previous.SubstantiatedByCategory, (a, b) => a - b, n => n == 0),
+                next.SubstantiatedByCategory, (a, b) => a + b),
+            AccountabilityCases = AccountabilityCases - previous.AccountabilityCases + next.AccountabilityCases,
+            Enterprises = Enterprises - previous.Enterprises + next.Enterprises,
+            Inspections = Inspections - previous.Inspections + next.Inspections,
+            InspectionVisits = InspectionVisits - previous.InspectionVisits + next.InspectionVisits,
+            EnterpriseQuarters = EnterpriseQuarters - previous.EnterpriseQuarters + next.EnterpriseQuarters,
+            EnterpriseQuartersOverThreshold = EnterpriseQuartersOverThreshold - previous.EnterpriseQuartersOverThreshold + next.EnterpriseQuartersOverThreshold,
+            SubsidyOnTime = SubsidyOnTime - previous.SubsidyOnTime + next.SubsidyOnTime,
+            SubsidyDelay = SubsidyDelay.Subtract(previous.SubsidyDelay).Merge(next.SubsidyDelay),
+            SubsidiesOverdue = SubsidiesOverdue - previous.SubsidiesOverdue + next.SubsidiesOverdue,
+            SupervisorUtilisation = SupervisorUtilisation - previous.SupervisorUtilisation + next.SupervisorUtilisation,
+            Departments = MergeMaps(
+                SubtractMaps(Departments, previous.Departments, (a, b) => a.Subtract(b), d => d.IsEmpty),
+                next.Departments, (a, b) => a.Combine(b)),
+        };
+    }
 
     private static ImmutableSortedDictionary<TKey, TValue> SubtractMaps<TKey, TValue>(
         ImmutableSortedDictionary<TKey, TValue> a, ImmutableSortedDictionary<TKey, TValue> b, Func<TValue, TValue, TValue> subtract, Func<TValue, bool> isZero) where TKey : notnull

@@ -21,8 +21,8 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     private readonly GrainRuntime _runtime;
     private readonly GrainClass _class;
-    private readonly object _lock = new();
     private readonly MessageQueue _mailbox = new();
+    private object _lock => _mailbox; // the mailbox is private and always there: no extra lock object per activation
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
     private List<Message>? _asyncTurns;
     private List<GrainTimer>? _timers;
@@ -102,6 +102,17 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     internal void RemoveTimer(GrainTimer timer)
     {
         lock (_lock) _timers?.Remove(timer);
+    }
+
+    /// <summary>Lists a timer again that left the list when it had nothing more to do; false if this activation is deactivating.</summary>
+    internal bool TryRelistTimer(GrainTimer timer)
+    {
+        lock (_lock)
+        {
+            if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid) return false;
+            (_timers ??= []).Add(timer);
+            return true;
+        }
     }
 
     public Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, Duration dueTime, Duration period)
@@ -545,7 +556,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private Task RequestDeactivationLocked(DeactivationReason reason, bool front)
     {
         if (_deactivation is not null) return _deactivation.Done;
-        _deactivation = new SystemMessage(SystemTurn.Deactivate, a => a.DeactivateAsync(reason), $"deactivate ({reason})");
+        _deactivation = new SystemMessage(SystemTurn.Deactivate, s_deactivate.GetOrAdd(reason, static r => a => a.DeactivateAsync(r)), DeactivationTraceName(reason));
         if (front) _mailbox.PushFront(_deactivation);
         else _mailbox.Enqueue(_deactivation);
         if (!_executing)
@@ -555,6 +566,13 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
         return _deactivation.Done;
     }
+
+    // Trace names and bodies of deactivations, made once per reason (idle collection deactivates grains all the time).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeactivationReason, string> s_deactivationNames = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeactivationReason, Func<Activation, Task>> s_deactivate = new();
+
+    private static string DeactivationTraceName(DeactivationReason reason) =>
+        s_deactivationNames.GetOrAdd(reason, static r => $"deactivate ({r})");
 
     private async Task DeactivateAsync(DeactivationReason reason)
     {

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using NodaTime;
 
@@ -10,7 +11,7 @@ namespace ParkGrid.Runtime.Catalog;
 /// </summary>
 internal sealed class GrainClass
 {
-    private readonly ConstructorInfo _constructor;
+    private readonly Func<object?[], object> _construct;
     private readonly Func<Activation, object?>[] _arguments;
 
     public GrainClass(Type type, string grainTypeName, IServiceProvider? services)
@@ -21,8 +22,9 @@ internal sealed class GrainClass
         IsRemindable = typeof(IRemindable).IsAssignableFrom(type);
         var constructors = type.GetConstructors();
         if (constructors.Length == 0) throw new ArgumentException($"Grain class {type.Name} has no public constructor.");
-        _constructor = constructors.OrderByDescending(c => c.GetParameters().Length).First();
-        _arguments = _constructor.GetParameters().Select(p => Bind(type, p, services)).ToArray();
+        var constructor = constructors.OrderByDescending(c => c.GetParameters().Length).First();
+        _arguments = constructor.GetParameters().Select(p => Bind(type, p, services)).ToArray();
+        _construct = Compile(constructor);
     }
 
     public Type Type { get; }
@@ -38,7 +40,7 @@ internal sealed class GrainClass
         {
             var args = new object?[_arguments.Length];
             for (var i = 0; i < args.Length; i++) args[i] = _arguments[i](activation);
-            var instance = _constructor.Invoke(BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null);
+            var instance = _construct(args);
             if (instance is Grain grain) grain.Attach(activation);
             return instance;
         }
@@ -48,7 +50,27 @@ internal sealed class GrainClass
         }
     }
 
-    private static readonly MethodInfo s_getState = typeof(IGrainContext).GetMethod(nameof(IGrainContext.GetPersistentState))!;
+    private static readonly MethodInfo s_stateBinder = typeof(GrainClass).GetMethod(nameof(StateBinder), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    // Activations are created often (a simulation collects and re-activates idle grains all the time): the constructor
+    // and the state facets are called through compiled delegates, not through reflection on every activation.
+    private static Func<Activation, object?> StateBinder<TState>(string stateName, string? storageName) where TState : new() =>
+        a => a.GetPersistentState<TState>(stateName, storageName);
+
+    private static Func<object?[], object> Compile(ConstructorInfo constructor)
+    {
+        var args = Expression.Parameter(typeof(object?[]), "args");
+        var values = constructor.GetParameters().Select(Expression (p, i) =>
+        {
+            var item = Expression.ArrayIndex(args, Expression.Constant(i));
+            var value = Expression.Convert(item, p.ParameterType);
+            // As ConstructorInfo.Invoke does, null becomes the default of a value type.
+            return p.ParameterType.IsValueType && Nullable.GetUnderlyingType(p.ParameterType) is null
+                ? Expression.Condition(Expression.Equal(item, Expression.Constant(null)), Expression.Default(p.ParameterType), value)
+                : value;
+        });
+        return Expression.Lambda<Func<object?[], object>>(Expression.Convert(Expression.New(constructor, values), typeof(object)), args).Compile();
+    }
 
     private static Func<Activation, object?> Bind(Type grainType, ParameterInfo parameter, IServiceProvider? services)
     {
@@ -60,8 +82,7 @@ internal sealed class GrainClass
             var stateType = type.GetGenericArguments()[0];
             if (stateType.GetConstructor(Type.EmptyTypes) is null && !stateType.IsValueType)
                 throw new ArgumentException($"{grainType.Name}: state type {stateType.Name} needs a public parameterless constructor.");
-            var get = s_getState.MakeGenericMethod(stateType);
-            return a => get.Invoke(a, BindingFlags.DoNotWrapExceptions, null, [state.StateName, state.StorageName], null);
+            return (Func<Activation, object?>)s_stateBinder.MakeGenericMethod(stateType).Invoke(null, [state.StateName, state.StorageName])!;
         }
         if (type == typeof(IGrainFactory)) return a => a.GrainFactory;
         if (type == typeof(IClock)) return a => a.Clock;

@@ -62,25 +62,54 @@ internal enum SystemTurn { Activate, Deactivate, TimerTick, Reminder }
 /// <summary>A turn the runtime itself starts.</summary>
 internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body, string description, bool interleave = false, bool countsAsActivity = true) : Message
 {
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Most system turns (timer ticks, activations) are never awaited, so their completion is made only when asked for:
+    // null until then; a TaskCompletionSource once someone waits; the finished outcome if the turn ended first.
+    private object? _done;
 
     public SystemTurn Kind { get; } = kind;
-    public Task Done => _done.Task;
     public override bool IsExclusive => Kind is SystemTurn.Activate or SystemTurn.Deactivate;
     public override bool AlwaysInterleave => interleave;
     public override bool CountsAsActivity => countsAsActivity;
     public override string TraceName => description;
 
+    public Task Done
+    {
+        get
+        {
+            var current = Volatile.Read(ref _done);
+            if (current is null)
+            {
+                var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                current = Interlocked.CompareExchange(ref _done, waiting, null) ?? waiting;
+            }
+            return current is TaskCompletionSource source ? source.Task : (Task)current;
+        }
+    }
+
     public override Task Run(Activation activation) => body(activation);
 
     public override void Complete(Task turn)
     {
-        if (turn.IsCompletedSuccessfully) _done.TrySetResult();
-        else if (turn.IsCanceled) _done.TrySetCanceled();
-        else _done.TrySetException(turn.Exception!.InnerExceptions);
+        if (turn.IsCompletedSuccessfully) Finish(Task.CompletedTask, static s => s.TrySetResult());
+        else if (turn.IsCanceled) Finish(Task.FromCanceled(new CancellationToken(true)), static s => s.TrySetCanceled());
+        else
+        {
+            var errors = turn.Exception!.InnerExceptions;
+            var failed = new TaskCompletionSource();
+            failed.SetException(errors);
+            Finish(failed.Task, s => s.TrySetException(errors));
+        }
     }
 
-    public override void Fail(Exception exception) => _done.TrySetException(exception);
+    public override void Fail(Exception exception) => Finish(Task.FromException(exception), s => s.TrySetException(exception));
+
+    /// <summary>Completes the waiting source if there is one; otherwise keeps the outcome for a later <see cref="Done"/>.</summary>
+    private void Finish(Task outcome, Action<TaskCompletionSource> complete)
+    {
+        var current = Interlocked.CompareExchange(ref _done, outcome, null);
+        if (current is TaskCompletionSource source) complete(source);
+    }
+
     public override string Describe() => description;
 }
 
@@ -123,6 +152,7 @@ internal sealed class MessageQueue
 
     public List<Message> TakeAll()
     {
+        if (_count == 0) return []; // the usual case at deactivation: no array to clear either
         var all = new List<Message>(_count);
         for (var i = 0; i < _count; i++) all.Add(this[i]);
         Array.Clear(_items);

@@ -105,7 +105,7 @@ public sealed class DeterministicHost : IDisposable
     private void ObserveTurn(Activation activation, string turnName)
     {
         TurnsExecuted++;
-        if (activation.TraceId == 0) activation.TraceId = StableHash.Of(activation.GrainId.ToString()) | 1;
+        if (activation.TraceId == 0) activation.TraceId = StableHash.Of(activation.GrainId) | 1;
         if (!_nameHashes.TryGetValue(turnName, out var nameHash)) _nameHashes[turnName] = nameHash = StableHash.Of(turnName);
         _traceHash = StableHash.Mix(_traceHash ^ (ulong)Now.ToUnixTimeTicks()) ^ activation.TraceId;
         _traceHash = StableHash.Mix(_traceHash ^ nameHash);

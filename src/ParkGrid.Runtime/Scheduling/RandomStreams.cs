@@ -10,7 +10,7 @@ public sealed class RandomStreams(ulong runSeed)
 {
     public ulong RunSeed { get; } = runSeed;
 
-    public Random Get(GrainId grainId, string purpose) => new Xoshiro256Random(StableHash.Combine(RunSeed, StableHash.Of(grainId.ToString()), StableHash.Of(purpose)));
+    public Random Get(GrainId grainId, string purpose) => new Xoshiro256Random(StableHash.Combine(RunSeed, StableHash.Of(grainId), StableHash.Of(purpose)));
 
     public Random Get(string name) => new Xoshiro256Random(StableHash.Combine(RunSeed, StableHash.Of(name), 0));
 }
@@ -18,16 +18,22 @@ public sealed class RandomStreams(ulong runSeed)
 /// <summary>64-bit hashes that are the same in every process (string.GetHashCode is randomised per process).</summary>
 public static class StableHash
 {
-    public static ulong Of(string text)
+    public static ulong Of(string text) => Mix(Fnv(Basis, text));
+
+    /// <summary>The hash of the grain id's text ("type/key"), without building that string (grains are activated often).</summary>
+    public static ulong Of(GrainId grainId) => Mix(Fnv(Fnv(Fnv(Basis, grainId.Type), "/"), grainId.Key));
+
+    private const ulong Basis = 14695981039346656037UL;
+
+    // FNV-1a over UTF-16 code units (finalised with SplitMix64 for good bit spread); it runs over parts as over their concatenation.
+    private static ulong Fnv(ulong hash, string text)
     {
-        // FNV-1a over UTF-16 code units, finalised with SplitMix64 for good bit spread.
-        var hash = 14695981039346656037UL;
         foreach (var c in text)
         {
             hash ^= c;
             hash *= 1099511628211UL;
         }
-        return Mix(hash);
+        return hash;
     }
 
     public static ulong Combine(ulong a, ulong b, ulong c) => Mix(Mix(Mix(a) ^ b) ^ c);

@@ -1,5 +1,12 @@
 namespace ParkGrid.Runtime.Storage;
 
+/// <summary>A storage whose reads and writes complete at once: the state facet calls it without allocating a Task per call.</summary>
+internal interface ISynchronousGrainStorage
+{
+    StoredState<TState> Read<TState>(string stateName, GrainId grainId);
+    long Write<TState>(string stateName, GrainId grainId, TState state, long expectedVersion);
+}
+
 /// <summary>What the activation needs of each of its states: read at activation, flushed at deactivation.</summary>
 internal interface IStateFacet
 {
@@ -18,7 +25,8 @@ internal interface IStateFacet
 internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId, IGrainStorage storage, Catalog.Activation activation) : IPersistentState<TState>, IStateFacet
     where TState : new()
 {
-    private TState _state = new();
+    private TState _state = default!;
+    private bool _hasState; // an activation reads its state before first use: creating an empty one up front is waste
     private long _savedInTurn = -1;
 
     public string Name => name;
@@ -31,29 +39,77 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
         get
         {
             if (!IsDirty && activation.TurnSerial != _savedInTurn && !activation.InReadOnlyTurn) IsDirty = true;
-            return _state;
+            return Current;
         }
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             IsDirty = true;
-            _state = value;
+            Set(value);
         }
     }
 
-    public async Task ReadStateAsync()
+    private TState Current
     {
-        var stored = await storage.ReadAsync<TState>(name, grainId);
-        _state = stored.State ?? new TState();
+        get
+        {
+            if (!_hasState) Set(new TState());
+            return _state;
+        }
+    }
+
+    private void Set(TState state)
+    {
+        _state = state;
+        _hasState = true;
+    }
+
+    // Storages that answer at once (the simulations' ReferenceGrainStorage) are called without a Task per read and write.
+
+    public Task ReadStateAsync()
+    {
+        if (storage is not ISynchronousGrainStorage sync) return ReadSlowAsync();
+        try
+        {
+            Loaded(sync.Read<TState>(name, grainId));
+            return Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
+
+    private async Task ReadSlowAsync() => Loaded(await storage.ReadAsync<TState>(name, grainId));
+
+    private void Loaded(StoredState<TState> stored)
+    {
+        Set(stored.State ?? new TState());
         Version = stored.Version;
         RecordExists = stored.RecordExists;
         IsDirty = false;
         _savedInTurn = activation.TurnSerial;
     }
 
-    public async Task WriteStateAsync()
+    public Task WriteStateAsync()
     {
-        Version = await storage.WriteAsync(name, grainId, _state, Version);
+        if (storage is not ISynchronousGrainStorage sync) return WriteSlowAsync();
+        try
+        {
+            Written(sync.Write(name, grainId, Current, Version));
+            return Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
+
+    private async Task WriteSlowAsync() => Written(await storage.WriteAsync(name, grainId, Current, Version));
+
+    private void Written(long version)
+    {
+        Version = version;
         RecordExists = true;
         IsDirty = false;
         _savedInTurn = activation.TurnSerial;
@@ -62,7 +118,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
     public async Task ClearStateAsync()
     {
         Version = await storage.ClearAsync(name, grainId, Version);
-        _state = new TState();
+        Set(new TState());
         RecordExists = false;
         IsDirty = false;
         _savedInTurn = activation.TurnSerial;

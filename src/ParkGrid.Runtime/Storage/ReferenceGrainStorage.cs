@@ -5,7 +5,7 @@ namespace ParkGrid.Runtime.Storage;
 /// nothing to keep and nothing to read back. The same version rules as every storage. Not for live hosts:
 /// a grain and storage share the object, so an unsaved change is visible to the next activation.
 /// </summary>
-public sealed class ReferenceGrainStorage : IGrainStorage
+public sealed class ReferenceGrainStorage : IGrainStorage, ISynchronousGrainStorage
 {
     private readonly Dictionary<(string State, GrainId Grain), (object? State, long Version)> _entries = new();
     private readonly object _lock = new();
@@ -15,16 +15,23 @@ public sealed class ReferenceGrainStorage : IGrainStorage
         get { lock (_lock) return _entries.Count(e => e.Value.State is not null); }
     }
 
-    public Task<StoredState<TState>> ReadAsync<TState>(string stateName, GrainId grainId)
-    {
-        lock (_lock)
-            return Task.FromResult(_entries.TryGetValue((stateName, grainId), out var e)
-                ? new StoredState<TState>((TState?)e.State, e.Version)
-                : new StoredState<TState>(default, 0));
-    }
+    public Task<StoredState<TState>> ReadAsync<TState>(string stateName, GrainId grainId) => Task.FromResult(Read<TState>(stateName, grainId));
 
     public Task<long> WriteAsync<TState>(string stateName, GrainId grainId, TState state, long expectedVersion) =>
         Task.FromResult(Swap(stateName, grainId, state, expectedVersion));
+
+    StoredState<TState> ISynchronousGrainStorage.Read<TState>(string stateName, GrainId grainId) => Read<TState>(stateName, grainId);
+
+    long ISynchronousGrainStorage.Write<TState>(string stateName, GrainId grainId, TState state, long expectedVersion) =>
+        Swap(stateName, grainId, state, expectedVersion);
+
+    private StoredState<TState> Read<TState>(string stateName, GrainId grainId)
+    {
+        lock (_lock)
+            return _entries.TryGetValue((stateName, grainId), out var e)
+                ? new StoredState<TState>((TState?)e.State, e.Version)
+                : new StoredState<TState>(default, 0);
+    }
 
     public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion) =>
         Task.FromResult(Swap(stateName, grainId, null, expectedVersion));

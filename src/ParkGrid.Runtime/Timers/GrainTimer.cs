@@ -17,6 +17,8 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     private ScheduledCallback? _pending;
     private bool _ticking;
     private Duration? _dueAfterTick;
+    private bool _listed = true; // in the activation's list of timers, as every registered timer starts
+    private Func<Catalog.Activation, Task>? _tickBody; // one delegate for all the ticks of this timer
 
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
 
@@ -41,7 +43,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
             _ticking = true;
             options = _options;
         }
-        var tick = new SystemMessage(SystemTurn.TimerTick, _ => Tick(), "timer tick", interleave: options.Interleave, countsAsActivity: options.KeepAlive);
+        var tick = new SystemMessage(SystemTurn.TimerTick, _tickBody ??= _ => Tick(), "timer tick", interleave: options.Interleave, countsAsActivity: options.KeepAlive);
         if (!activation.TryEnqueue(tick)) Dispose();
     }
 
@@ -63,6 +65,13 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
                 var next = _dueAfterTick ?? _options.Period;
                 _dueAfterTick = null;
                 ArmLocked(next);
+                // A timer that will not tick again (a one-shot) leaves the activation's list until Change arms it again:
+                // grains that register a timer per event would otherwise keep every one of them as long as they live.
+                if (_pending is null && _listed)
+                {
+                    _listed = false;
+                    activation.RemoveTimer(this);
+                }
             }
         }
     }
@@ -79,6 +88,12 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
             _pending = null;
             if (_ticking) _dueAfterTick = dueTime; // rescheduled when the running tick ends: never overlap
             else ArmLocked(dueTime);
+            if (_pending is not null && !_listed)
+            {
+                // Armed again: back in the list, so that deactivation stops it; an activation on its way out takes no timer.
+                if (activation.TryRelistTimer(this)) _listed = true;
+                else Dispose();
+            }
         }
     }
 
