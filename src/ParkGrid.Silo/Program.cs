@@ -24,7 +24,7 @@ Console.WriteLine($"""
       store         {silo.Store.Describe()}
       dashboard     {url}/
       OpenAPI       {url}/openapi/v1.json
-      clock         {(silo.IsDemo ? $"demo: {silo.TimeScale:0.##} virtual seconds per second, from {silo.Host.Runtime.Clock.GetCurrentInstant()}" : "wall clock")}
+      clock         {(silo.TimeScale != 1.0 ? $"{(silo.IsDemo ? "demo: " : "")}{silo.TimeScale:0.##} virtual seconds per second, now {silo.Host.Runtime.Clock.GetCurrentInstant()}" : "wall clock")}
       cluster       {(silo.App.Services.GetService<ParkGrid.Clustering.ClusterAgent>() is { } agent ? $"{agent.Options.ClusterName} as {agent.SiloId}, advertised at {agent.Options.Address}, {agent.ServingPartitions().Count} of {agent.Options.Partitions} partitions served" : "none (this silo serves every grain)")}
       calendar      Chinese working days 2020–2026 as published; later years count weekends only until their schedule is loaded
     Press Ctrl-C to stop (grains are deactivated and their state flushed first).

@@ -55,9 +55,10 @@ public class ClusterSiloTests(PostgresServerFixture server)
         var b = await StartAsync(store, "b");
         await WaitForSplitAsync(a, b);
         using var client = await ParkGridClient.ConnectAsync([new Uri(a.Urls.Single()), new Uri(b.Urls.Single())]);
-        await TestNetwork.CreateAsync(client, parks: 4, enterprisesPerPark: 2);
+        // Twelve parks: the chance that b holds none of them is (1/2)^12.
+        await TestNetwork.CreateAsync(client, parks: 12, enterprisesPerPark: 1);
         var filed = new List<string>();
-        for (var p = 0; p < 4; p++)
+        for (var p = 0; p < 12; p++)
         {
             var id = $"{TestNetwork.Park(p)}:case-leave-{p}";
             await client.GetGrain<ICaseGrain>(id).Receive(TestNetwork.Clue(p, 0, p));
@@ -91,9 +92,9 @@ public class ClusterSiloTests(PostgresServerFixture server)
         await using var b = await StartAsync(store, "b");
         await WaitForSplitAsync(a, b);
         using var client = await ParkGridClient.ConnectAsync(new Uri(a.Urls.Single()));
-        await TestNetwork.CreateAsync(client, parks: 4, enterprisesPerPark: 1);
+        await TestNetwork.CreateAsync(client, parks: 12, enterprisesPerPark: 1);
         // A case on b's partitions, called through a: resolving a case that was only just received breaks a rule.
-        var p = Enumerable.Range(0, 4).First(i => Agent(b).IsLocal(new GrainId("park", TestNetwork.Park(i))));
+        var p = Enumerable.Range(0, 12).First(i => Agent(b).IsLocal(new GrainId("park", TestNetwork.Park(i))));
         var id = $"{TestNetwork.Park(p)}:case-rule";
         await client.GetGrain<ICaseGrain>(id).Receive(TestNetwork.Clue(p, 0, 1));
         var error = await Assert.ThrowsAnyAsync<DomainRuleException>(() => client.GetGrain<ICaseGrain>(id).Resolve("tester", 5, null));
