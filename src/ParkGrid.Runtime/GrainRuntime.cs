@@ -102,9 +102,13 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     {
         try
         {
-            // System messages (reminder ticks) are never carried to another silo: the grain's new owner fires its own.
+            // A call that waited in the mailbox of an activation whose partition left goes to the grain's new owner;
+            // system messages (reminder ticks) are never carried: the new owner fires its own.
             if (_locator is { } locator && !locator.IsLocal(grainId))
-                throw new GrainNotHereException($"{grainId} is not placed on this silo any more; {message} is left to its owner.");
+            {
+                if (message.TryForward(locator, grainId)) return;
+                throw new GrainNotHereException($"{grainId} is not placed on this silo any more; {message.Describe()} is left to its owner.");
+            }
             while (true)
             {
                 var activation = Directory.GetOrCreate(grainId, out var created);

@@ -115,6 +115,8 @@ public static class SiloApp
         {
             var partitions = builder.Configuration.GetValue("partitions", 64);
             var configuration = builder.Configuration;
+            // A singleton of the container, so that it is disposed with the app.
+            builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(store.Options.ConnectionString));
             builder.Services.AddSingleton(sp =>
             {
                 var options = new ClusterOptions
@@ -124,8 +126,7 @@ public static class SiloApp
                     Address = AdvertisedAddress(configuration),
                     Partitions = partitions,
                 };
-                var dataSource = Npgsql.NpgsqlDataSource.Create(store.Options.ConnectionString);
-                return new ClusterAgent(options, dataSource, sp.GetRequiredService<LiveHost>().Runtime, sp.GetRequiredService<ILoggerFactory>().CreateLogger("ParkGrid.Cluster"));
+                return new ClusterAgent(options, sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<LiveHost>().Runtime, sp.GetRequiredService<ILoggerFactory>().CreateLogger("ParkGrid.Cluster"));
             });
         }
 
@@ -222,8 +223,10 @@ public static class SiloApp
             .WithTags("grains").WithSummary("Calls a grain method; the body is a JSON array of arguments or an object keyed by parameter name");
     }
 
-    /// <summary>Starts the grain host with the web app and, on shutdown (Ctrl-C), deactivates every grain and flushes its state.</summary>
-    /// <summary>In a cluster, the silo joins after the host started and leaves (handing its partitions over) before it stops.</summary>
+    /// <summary>
+    /// Starts the grain host with the web app and, on shutdown (Ctrl-C), deactivates every grain and flushes its state.
+    /// In a cluster, the silo joins after the host started and leaves (handing its partitions over) before it stops.
+    /// </summary>
     private sealed class GrainHostService(LiveHost host, AdoNetStore store, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<GrainHostService> logger) : IHostedService
     {
         private int _stopped;

@@ -48,6 +48,28 @@ public class PlacementHookTests
     }
 
     [Fact]
+    public void A_call_waiting_on_an_activation_whose_grain_leaves_is_carried_to_the_new_owner()
+    {
+        using var host = TestHosts.Deterministic();
+        var locator = new SwitchableLocator();
+        host.Runtime.AttachLocator(locator);
+        var key = TestHosts.Key();
+        var answer = host.Run(async () =>
+        {
+            var grain = host.GrainFactory.GetGrain<ICounterGrain>(key);
+            await grain.Increment(); // active here; the reference remembers the activation
+            locator.Local = _ => false;
+            var leaving = host.Runtime.StopServingAsync(id => id.Key == key);
+            var waiting = grain.Get(); // queued behind the deactivation on the remembered activation
+            await leaving;
+            return await waiting;
+        });
+        Assert.Equal(42, answer); // the locator's answer: the call went to the owner, not to an error
+        Assert.Equal([$"counter/{key} Get"], locator.RemoteCalls);
+        Assert.False(host.Runtime.IsActive(new GrainId("counter", key)));
+    }
+
+    [Fact]
     public void Grains_that_leave_are_deactivated_with_their_reminders_and_their_next_owner_fires_the_missed_ticks()
     {
         var table = new MemoryReminderTable();

@@ -22,6 +22,10 @@ internal abstract class Message
     public virtual GrainMethod? Method => null;
 
     public abstract Task Run(Activation activation);
+
+    /// <summary>Carries this message to the silo that holds its grain now; false if it cannot travel (system turns are the owner's own).</summary>
+    public virtual bool TryForward(IGrainLocator locator, GrainId grainId) => false;
+
     public abstract void Complete(Task turn);
     public abstract void Fail(Exception exception);
     public abstract string Describe();
@@ -42,6 +46,14 @@ internal sealed class CallMessage<TResult>(GrainRequest request, bool runContinu
     public override string TraceName => request.Method.Name;
 
     public override Task Run(Activation activation) => request.InvokeOn(activation.GrainInstance!);
+
+    public override bool TryForward(IGrainLocator locator, GrainId grainId)
+    {
+        locator.InvokeRemoteAsync<TResult>(grainId, request, isVoid: request.Method.ResultType is null).ContinueWith(
+            static (remote, state) => ((CallMessage<TResult>)state!).Complete(remote), this,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
+    }
 
     public override void Complete(Task turn)
     {
