@@ -22,7 +22,7 @@ public abstract class CrashSafetyTests(ITestOutputHelper output)
         var seed = Environment.TickCount;
         var random = new Random(seed);
         var killAfter = TimeSpan.FromMilliseconds(random.Next(300, 1500));
-        output.WriteLine($"seed {seed}: killing after {killAfter.TotalMilliseconds} ms of writes");
+        output.WriteLine($"seed {seed}: killing {killAfter.TotalMilliseconds} ms after the first acknowledged write");
 
         Dictionary<string, int[]> acked;
         int ticksBeforeKill;
@@ -47,6 +47,10 @@ public abstract class CrashSafetyTests(ITestOutputHelper output)
                 }
                 catch (IOException) { } // the pipe breaks when the process dies
             });
+            // The random delay counts from the first acknowledged append: on a loaded machine the host may take a
+            // while to acknowledge anything, and a kill before that would prove nothing.
+            var firstAck = System.Diagnostics.Stopwatch.StartNew();
+            while (host.Acks.IsEmpty && firstAck.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(5);
             await Task.Delay(killAfter);
             await host.KillAsync();
             await stopWriting.CancelAsync();
