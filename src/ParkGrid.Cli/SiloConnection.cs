@@ -97,7 +97,7 @@ internal sealed class SiloConnection(IReadOnlyList<Uri> addresses, TimeSpan requ
                 _current = index;
                 return response;
             }
-            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || request.Method == HttpMethod.Get)
+            catch (HttpRequestException e) when (GrainHttp.MaySendAgain(e, readOnly: request.Method == HttpMethod.Get))
             {
                 // Never reached that silo (or only a read): the next gateway may take it.
                 failures.Add($"{addresses[index]}: {e.Message.TrimEnd('.')}");

@@ -17,6 +17,13 @@ public static class GrainHttp
     /// <summary>Set on a call one silo forwards to another: the receiver runs it itself or answers 421, never forwards it again.</summary>
     public const string ForwardedHeader = "X-ParkGrid-Forwarded";
 
+    /// <summary>
+    /// Whether a request that failed this way may be sent again, to the same or another silo: it never reached a silo
+    /// (the connection was refused), or it only reads. Anything else may have happened and must not be repeated blindly.
+    /// </summary>
+    public static bool MaySendAgain(HttpRequestException error, bool readOnly) =>
+        error.HttpRequestError == HttpRequestError.ConnectionError || readOnly;
+
     public static string PathOf(GrainId grainId, GrainMethod method) =>
         $"api/grains/{Uri.EscapeDataString(grainId.Type)}/{Uri.EscapeDataString(grainId.Key)}/{Uri.EscapeDataString(method.Name)}";
 

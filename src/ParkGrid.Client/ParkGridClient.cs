@@ -114,7 +114,7 @@ public sealed class ParkGridClient : IGrainFactory, IGrainCallInvoker, IDisposab
             {
                 throw new GrainCallTimeoutException($"{target.GrainId} {request.Method} got no answer from {gateway} within {_http.Timeout.TotalSeconds} s. {e.Message}");
             }
-            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || request.Method.IsReadOnly)
+            catch (HttpRequestException e) when (GrainHttp.MaySendAgain(e, request.Method.IsReadOnly))
             {
                 // Never reached the silo (or only reads): safe to send to the next gateway.
                 failures.Add($"{gateway}: {e.Message}");

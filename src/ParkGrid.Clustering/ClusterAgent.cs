@@ -151,7 +151,7 @@ public sealed class ClusterAgent : IGrainLocator, IAsyncDisposable
                         throw await GrainHttp.ErrorFromAsync(response, grainId, request.Method).ConfigureAwait(false);
                     problem = $"{owner.Silo} no longer holds it";
                 }
-                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || request.Method.IsReadOnly)
+                catch (HttpRequestException e) when (GrainHttp.MaySendAgain(e, request.Method.IsReadOnly))
                 {
                     problem = $"{owner.Silo} at {owner.Address} is unreachable ({e.Message})";
                 }
@@ -202,6 +202,9 @@ public sealed class ClusterAgent : IGrainLocator, IAsyncDisposable
         var serving = _serving;
         return Enumerable.Range(0, serving.Length).Where(p => serving[p]).ToList();
     }
+
+    /// <summary>The silo this one last saw holding the partition (null: none, or its lease lapsed).</summary>
+    public string? OwnerOf(int partition) => Volatile.Read(ref _owners)[partition]?.Silo;
 
     public ClusterStatus Status()
     {

@@ -122,7 +122,7 @@ public static class SiloApp
                 var options = new ClusterOptions
                 {
                     ClusterName = clusterName!,
-                    SiloName = configuration["silo-name"] is { Length: > 0 } name ? name : $"{System.Net.Dns.GetHostName()}-{ListenPort(configuration)}",
+                    SiloName = configuration["silo-name"] is { Length: > 0 } name ? name : $"{System.Net.Dns.GetHostName()}-{ListenUrl(configuration).Port}",
                     Address = AdvertisedAddress(configuration),
                     Partitions = partitions,
                 };
@@ -152,18 +152,21 @@ public static class SiloApp
         return new ScaledClock(parsed.Value + (now - parsed.Value) * timeScale, timeScale);
     }
 
-    private static int ListenPort(IConfiguration configuration) =>
-        new Uri(FirstUrl(configuration).Replace("*", "localhost").Replace("+", "localhost")).Port;
+    /// <summary>The first --urls address as a URI; ASP.NET's wildcard hosts (*, +) read as 0.0.0.0, i.e. listen-on-all.</summary>
+    private static Uri ParseUrl(string text, string option)
+    {
+        if (!Uri.TryCreate(text.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri))
+            throw new ArgumentException($"{option} '{text}' is not an absolute URL like http://silo-1:8080.");
+        return uri;
+    }
 
-    private static string FirstUrl(IConfiguration configuration) =>
-        (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+    private static Uri ListenUrl(IConfiguration configuration) => ParseUrl(
+        (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0], "--urls");
 
-    /// <summary>--advertise, or the first --urls address when it names a host other silos can call.</summary>
+    /// <summary>--advertise, or the first --urls address (the cluster refuses it if it is a listen-on-all address).</summary>
     private static Uri AdvertisedAddress(IConfiguration configuration)
     {
-        var text = configuration["advertise"] is { Length: > 0 } advertise ? advertise : FirstUrl(configuration);
-        if (!Uri.TryCreate(text.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri))
-            throw new ArgumentException($"--advertise '{text}' is not an absolute URL like http://silo-1:8080.");
+        var uri = configuration["advertise"] is { Length: > 0 } advertise ? ParseUrl(advertise, "--advertise") : ListenUrl(configuration);
         if (uri.Port == 0) throw new ArgumentException("--urls with port 0 picks a port at random: give the silo a fixed port, or --advertise, to join a cluster.");
         return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
     }
@@ -194,7 +197,7 @@ public static class SiloApp
             if (services.GetService<ClusterAgent>() is not { } agent) return Problems.NotFound("This silo runs alone (no --cluster).", "cluster");
             var id = new GrainId(grainType, key);
             var partition = Placement.PartitionOf(id, agent.Options.Partitions);
-            return Results.Ok(new { grain = id.ToString(), group = Placement.GroupOf(id), partition, owner = agent.Status().Owners[partition], local = agent.IsLocal(id), active = app.Services.GetRequiredService<GrainRuntime>().IsActive(id) });
+            return Results.Ok(new { grain = id.ToString(), group = Placement.GroupOf(id), partition, owner = agent.OwnerOf(partition), local = agent.IsLocal(id), active = app.Services.GetRequiredService<GrainRuntime>().IsActive(id) });
         }).WithTags("runtime").WithSummary("Which partition a grain belongs to and which silo holds it");
 
         app.MapGet("/api/runtime/statistics", (GrainRuntime runtime, Dashboard.ProfilingSwitch profiling) =>

@@ -150,19 +150,8 @@ public class ClusterSiloTests(PostgresServerFixture server)
     }
 
     /// <summary>Waits until every partition is served by exactly one of the silos and each serves some.</summary>
-    private static async Task WaitForSplitAsync(params Silo.Silo[] silos)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var serving = silos.Select(s => Agent(s).ServingPartitions()).ToList();
-            var all = serving.SelectMany(s => s).ToList();
-            if (serving.All(s => s.Count > 0) && all.Count == 64 && all.Distinct().Count() == 64) return;
-            if (watch.Elapsed > TimeSpan.FromSeconds(30))
-                Assert.Fail($"the partitions did not settle in 30 s: {string.Join(" | ", serving.Select(s => s.Count))}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForSplitAsync(params Silo.Silo[] silos) =>
+        PartitionSplit.WaitAsync(() => Task.FromResult(silos.Select(s => Agent(s).ServingPartitions()).ToArray()), TimeSpan.FromSeconds(30), "the test's silos");
 }
 
 internal static class StoreQueries

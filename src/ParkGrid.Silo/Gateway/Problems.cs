@@ -37,14 +37,6 @@ public static class Problems
             GrainNotHereException => Problem(StatusCodes.Status421MisdirectedRequest, "Grain not placed here", e.Message, exceptionType: type, more: more),
             GrainCallException remote => Problem(remote.Status, "Grain call failed", e.Message, remote.Field, remote.ExceptionType),
             SiloUnavailableException => Problem(StatusCodes.Status502BadGateway, "Silo unavailable", e.Message, exceptionType: type),
-            _ => FromKnownException(e, type, more),
-        };
-    }
-
-    private static IResult FromKnownException(Exception e, string type, Dictionary<string, object?> more)
-    {
-        return e switch
-        {
             GrainCallTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, "Grain call timed out", e.Message, exceptionType: type, more: more),
             InconsistentStateException ise => Problem(StatusCodes.Status409Conflict, "State changed meanwhile", e.Message, exceptionType: type,
                 more: new Dictionary<string, object?>(more) { ["storedVersion"] = ise.StoredVersion, ["expectedVersion"] = ise.ExpectedVersion }),

@@ -97,20 +97,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task<string> SiloIdAsync() => (await ClusterAsync()).GetProperty("silo").GetString()!;
 
     /// <summary>Waits until the silos serve every one of the <paramref name="partitions"/> exactly once between them, each some.</summary>
-    public static async Task WaitForSplitAsync(IReadOnlyList<SiloProcess> silos, TimeSpan limit, int partitions = 64)
-    {
-        var watch = Stopwatch.StartNew();
-        var last = "";
-        while (watch.Elapsed < limit)
-        {
-            var serving = await Task.WhenAll(silos.Select(s => s.ServingAsync()));
-            var all = serving.SelectMany(s => s).ToList();
-            if (serving.All(s => s.Count > 0) && all.Count == partitions && all.Distinct().Count() == partitions) return;
-            last = string.Join(" | ", serving.Select(s => s.Count));
-            await Task.Delay(25);
-        }
-        throw new TimeoutException($"the partitions did not settle among {string.Join(", ", silos.Select(s => s.Name))} within {limit.TotalSeconds} s; served: {last}");
-    }
+    public static Task WaitForSplitAsync(IReadOnlyList<SiloProcess> silos, TimeSpan limit, int partitions = 64) =>
+        PartitionSplit.WaitAsync(() => Task.WhenAll(silos.Select(s => s.ServingAsync())), limit, string.Join(", ", silos.Select(s => s.Name)), partitions);
 
     /// <summary>SIGKILL: no shutdown, no flush, no leaving the cluster.</summary>
     public void Kill()
