@@ -112,10 +112,7 @@ public class EscalationTests
             w.Run(async g =>
             {
                 var c = g.GetGrain<ICaseGrain>(id);
-                await c.StartVerification("sup-wang");
-                await c.Substantiate("sup-wang", null);
-                await c.Assign("sup-wang", "approval");
-                await c.StartRectification("approval");
+                await World.BringToRectification(c, "approval");
             });
         }
 

@@ -41,10 +41,7 @@ public class VisitAndLookBackTests
         w.Run(async g =>
         {
             var c = g.GetGrain<ICaseGrain>(caseId);
-            await c.StartVerification("sup-wang");
-            await c.Substantiate("sup-wang", null);
-            await c.Assign("sup-wang", "ecology");
-            await c.StartRectification("ecology");
+            await World.BringToRectification(c, "ecology");
         });
         w.AdvanceTo(2025, 12, 5, 10);
         var reported = w.Run(g => g.GetGrain<ICaseGrain>(caseId).ReportRectification("ecology", "connected"));
@@ -95,10 +92,7 @@ public class VisitAndLookBackTests
             w.Run(async g =>
             {
                 var c = g.GetGrain<ICaseGrain>(id);
-                await c.StartVerification("sup-wang");
-                await c.Substantiate("sup-wang", null);
-                await c.Assign("sup-wang", "approval");
-                await c.StartRectification("approval");
+                await World.BringToRectification(c, "approval");
                 await c.ReportRectification("approval", "fixed");
             });
         w.AdvanceTo(2025, 11, 19, 10); // follow-up due 10 working days after 11-05

@@ -74,6 +74,15 @@ internal sealed class World : IDisposable
     public IDepartmentGrain Department(string id) => Grains.GetGrain<IDepartmentGrain>(id);
     public IEnterpriseGrain Enterprise(string id) => Grains.GetGrain<IEnterpriseGrain>(id);
 
+    /// <summary>Verifies and substantiates the case, assigns it to <paramref name="department"/>, which starts rectifying it.</summary>
+    public static async Task<CaseSnapshot> BringToRectification(ICaseGrain c, string department, string supervisor = "sup-wang")
+    {
+        await c.StartVerification(supervisor);
+        await c.Substantiate(supervisor, null);
+        await c.Assign(supervisor, department);
+        return await c.StartRectification(department);
+    }
+
     /// <summary>Files a hotline clue at the current instant.</summary>
     public CaseSnapshot File(string caseId, ParkGrid.Domain.Cases.CaseCategory category, string enterprise = "xa-0001", string park = Park, string? accused = null) =>
         Run(g => g.GetGrain<ICaseGrain>(caseId).Receive(new FileCase(ParkGrid.Domain.Cases.CaseChannel.Hotline12345, category, enterprise, park, "clerk-zhao", AccusedCadreId: accused)));
