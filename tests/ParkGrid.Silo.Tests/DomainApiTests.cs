@@ -70,6 +70,8 @@ public class DomainApiTests(SiloFixture silo) : IClassFixture<SiloFixture>, IAsy
         Assert.Equal(["Receive", "StartVerification", "Substantiate", "Assign"], history);
         Assert.DoesNotContain("138-0000-0000", snapshot.GetRawText()); // the reporter's contact stays with supervisors
 
+        // The park learns of status changes from the case's outbox, so its list catches up once delivery is done.
+        await SettledAsync(caseId);
         var open = await silo.Http.GetFromJsonAsync<JsonElement>($"api/cases?park={Park}&status=Assigned");
         Assert.Contains(open.EnumerateArray(), c => c.GetProperty("caseId").GetString() == caseId);
     }
@@ -140,7 +142,7 @@ public class DomainApiTests(SiloFixture silo) : IClassFixture<SiloFixture>, IAsy
     [Fact]
     public async Task Parks_are_listed_with_their_counts()
     {
-        await FileAsync();
+        await SettledAsync(await FileAsync());
         var parks = await silo.Http.GetFromJsonAsync<JsonElement>("api/parks");
         var park = parks.EnumerateArray().Single(p => p.GetProperty("id").GetString() == Park);
         Assert.Equal(1, park.GetProperty("enterprises").GetInt32());
