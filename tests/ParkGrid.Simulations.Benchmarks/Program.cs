@@ -3,7 +3,7 @@ using System.Globalization;
 using ParkGrid.Simulations;
 
 // Simulation benchmarks (Stopwatch; run in Release):
-//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR]
+//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR] [--scenario FILE]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] is "simulate" or "merge")
@@ -18,12 +18,15 @@ var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) &
 var budget = 300.0;
 string? outDir = null;
 var replications = 4;
+string? scenarioFile = null; // --scenario FILE: one replication of any scenario file, measured like the named parts
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--budget") budget = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
     if (args[i] == "--out") outDir = args[i + 1];
     if (args[i] == "--replications") replications = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    if (args[i] == "--scenario") scenarioFile = args[i + 1];
 }
+if (scenarioFile is not null && parts.Count == 0) parts.Add("scenario");
 
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
@@ -44,6 +47,12 @@ if (Want("national"))
 {
     var national = ScenarioLoader.LoadFile(Path.Combine(dir, "national.yaml"));
     Single("National (2,500 parks, 500,000 enterprises), 1 year, 1 replication, baseline", national, budget);
+}
+
+if (scenarioFile is not null)
+{
+    var custom = ScenarioLoader.LoadFile(scenarioFile);
+    Single($"{scenarioFile}, 1 year, 1 replication, baseline", custom, budget);
 }
 
 if (Want("experiment"))
