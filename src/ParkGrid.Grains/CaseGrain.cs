@@ -88,6 +88,9 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private readonly IPersistentState<CaseState> _state;
     private readonly WorkingDayCalendar _calendar;
     private IGrainTimer? _outboxTimer;
+    private KeptGrain<IDistrictGrain> _district;
+    private KeptGrain<IParkGrain> _park;
+    private KeptGrain<IEnterpriseGrain> _enterprise;
     private bool _reminderKnown;
     private Instant? _reminderAt;
 
@@ -130,10 +133,10 @@ public sealed class CaseGrain : Grain, ICaseGrain
                 $"it was received at {existing.ReceivedAt} for enterprise {existing.EnterpriseId} ({existing.Category}). File the clue under another id.");
         }
 
-        var park = await GrainFactory.GetGrain<IParkGrain>(clue.ParkId).GetInfo();
+        var park = await _park.For(GrainFactory, clue.ParkId).GetInfo();
         if (park.DistrictId is null)
             throw new InvalidOperationException($"Park '{clue.ParkId}' belongs to no district: add it with IDistrictGrain.AddPark before filing cases in it.");
-        var life = Lifecycles.For(await GrainFactory.GetGrain<IDistrictGrain>(park.DistrictId).GetPolicy(), _calendar);
+        var life = Lifecycles.For(await _district.For(GrainFactory, park.DistrictId).GetPolicy(), _calendar);
         var now = Now;
         var record = life.Receive(
             new CaseIntake(Id, clue.Channel, clue.Category, clue.EnterpriseId, clue.ParkId, clue.Summary, clue.AccusedCadreId), clue.Actor, now);
@@ -401,9 +404,9 @@ public sealed class CaseGrain : Grain, ICaseGrain
         var c = report.Case;
         return target switch
         {
-            "park" => GrainFactory.GetGrain<IParkGrain>(c.ParkId).OnCaseReport(report),
-            "enterprise" => GrainFactory.GetGrain<IEnterpriseGrain>(c.EnterpriseId).OnCaseReport(report),
-            "district" => GrainFactory.GetGrain<IDistrictGrain>(S.DistrictId!).OnCaseReport(report),
+            "park" => _park.For(GrainFactory, c.ParkId).OnCaseReport(report),
+            "enterprise" => _enterprise.For(GrainFactory, c.EnterpriseId).OnCaseReport(report),
+            "district" => _district.For(GrainFactory, S.DistrictId!).OnCaseReport(report),
             "tour" => GrainFactory.GetGrain<IInspectionTourGrain>(S.TourId!).OnCaseReport(report),
             _ when target.StartsWith("department:", StringComparison.Ordinal) =>
                 GrainFactory.GetGrain<IDepartmentGrain>(target["department:".Length..]).OnCaseReport(report),
@@ -414,7 +417,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
     // ---- Reading -------------------------------------------------------------------------------
 
     private async Task<CaseLifecycle> Lifecycle() =>
-        Lifecycles.For(await GrainFactory.GetGrain<IDistrictGrain>(S.DistrictId!).GetPolicy(), _calendar);
+        Lifecycles.For(await _district.For(GrainFactory, S.DistrictId!).GetPolicy(), _calendar);
 
     private CaseRecord Require(string what) =>
         S.Record ?? throw new KeyNotFoundException($"Case {Id} has not been received; cannot {what} it. File it first with Receive.");

@@ -173,7 +173,7 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
         int resolved = 0, reopened = 0;
         foreach (var enterpriseId in visited)
         {
-            var due = followUps.Count == 0 ? [] : followUps.Where(f => f.EnterpriseId == enterpriseId).ToArray();
+            var due = FollowUpsOf(followUps, enterpriseId);
             var outcome = await GrainFactory.GetGrain<IEnterpriseGrain>(enterpriseId).Visit(new VisitRequest(Id, cadre, due));
             raised.AddRange(outcome.RaisedCaseIds);
             foreach (var verdict in outcome.Verdicts)
@@ -209,6 +209,16 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
         if (S.RecentRounds.Count > RecentCapacity) S.RecentRounds.RemoveAt(0);
         await park.OnContactPointReport(new ContactPointReport(Id, S.VisitsMade, S.VisitCapacity));
         return round;
+    }
+
+    // A plain loop, not a lambda: a closure over the loop variable would be allocated for every enterprise visited.
+    private static CaseSummary[] FollowUpsOf(IReadOnlyList<CaseSummary> followUps, string enterpriseId)
+    {
+        if (followUps.Count == 0) return [];
+        List<CaseSummary>? due = null;
+        foreach (var f in followUps)
+            if (f.EnterpriseId == enterpriseId) (due ??= []).Add(f);
+        return due is null ? [] : [.. due];
     }
 
     public Task<ContactPointSnapshot> GetSnapshot() => Task.FromResult(Snapshot());

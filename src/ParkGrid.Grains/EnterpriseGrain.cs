@@ -98,6 +98,8 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
     private readonly IPersistentState<EnterpriseState> _state;
     private readonly WorkingDayCalendar _calendar;
     private IGrainTimer? _outboxTimer;
+    private KeptGrain<IDistrictGrain> _district;
+    private KeptGrain<IParkGrain> _park;
     private bool _reminderKnown;
     private Instant? _reminderAt;
 
@@ -480,7 +482,7 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
                 }
 
                 S.PendingAttempted = true;
-                await GrainFactory.GetGrain<IParkGrain>(S.ParkId!).OnEnterpriseReport(
+                await _park.For(GrainFactory, S.ParkId!).OnEnterpriseReport(
                     new EnterpriseReport(Id, S.PendingRevision, S.Reported, S.Pending, OpenSubsidies()));
                 S.Reported = S.Pending;
                 S.ReportedRevision = S.PendingRevision;
@@ -503,10 +505,10 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
 
     // ---- Reading -------------------------------------------------------------------------------
 
-    private async Task<Policy> Policy()
+    private Task<Policy> Policy()
     {
         var district = S.DistrictId ?? throw new InvalidOperationException($"Enterprise '{Id}' is not registered in a park of a district.");
-        return await GrainFactory.GetGrain<IDistrictGrain>(district).GetPolicy();
+        return _district.For(GrainFactory, district).GetPolicy();
     }
 
     private void RequireRegistered()

@@ -3,7 +3,7 @@ using System.Globalization;
 using ParkGrid.Simulations;
 
 // Simulation benchmarks (Stopwatch; run in Release):
-//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR] [--scenario FILE]
+//   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR] [--scenario FILE] [--allocations]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] is "simulate" or "merge")
@@ -28,6 +28,9 @@ for (var i = 0; i < args.Length - 1; i++)
 }
 if (scenarioFile is not null && parts.Count == 0) parts.Add("scenario");
 
+// --allocations: sample allocations by type during the single-replication parts and print the top ones.
+using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
+
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
 Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -37,22 +40,22 @@ if (Want("events") || Want("xiangan"))
     var s = ScenarioLoader.LoadFile(Path.Combine(dir, "xiangan.yaml"));
     ReplicationRunner.Run(s, 0, 98); // JIT and tiering warm-up: two full years first
     ReplicationRunner.Run(s, 0, 99);
-    Single("Xiang'an (537 enterprises, 2 parks), 1 year, 1 replication, baseline (after 2 warm-up years)", s, budget, breakdown: true);
+    Single("Xiang'an (537 enterprises, 2 parks), 1 year, 1 replication, baseline (after 2 warm-up years)", s, budget, sampler, breakdown: true);
 }
 
 if (Want("province"))
-    Single("Province (100 parks, 50,000 enterprises), 1 year, 1 replication, baseline", ScenarioLoader.LoadFile(Path.Combine(dir, "province.yaml")), budget);
+    Single("Province (100 parks, 50,000 enterprises), 1 year, 1 replication, baseline", ScenarioLoader.LoadFile(Path.Combine(dir, "province.yaml")), budget, sampler);
 
 if (Want("national"))
 {
     var national = ScenarioLoader.LoadFile(Path.Combine(dir, "national.yaml"));
-    Single("National (2,500 parks, 500,000 enterprises), 1 year, 1 replication, baseline", national, budget);
+    Single("National (2,500 parks, 500,000 enterprises), 1 year, 1 replication, baseline", national, budget, sampler);
 }
 
 if (scenarioFile is not null)
 {
     var custom = ScenarioLoader.LoadFile(scenarioFile);
-    Single($"{scenarioFile}, 1 year, 1 replication, baseline", custom, budget);
+    Single($"{scenarioFile}, 1 year, 1 replication, baseline", custom, budget, sampler);
 }
 
 if (Want("experiment"))
@@ -72,10 +75,11 @@ if (Want("experiment"))
 
 return 0;
 
-static void Single(string label, Scenario s, double budget, bool breakdown = false)
+static void Single(string label, Scenario s, double budget, AllocationSampler? sampler, bool breakdown = false)
 {
     IReadOnlyList<ParkGrid.Runtime.Metrics.MethodStatistics> methods = [];
     GC.Collect();
+    sampler?.Reset();
     var before = GC.GetTotalAllocatedBytes(true);
     var watch = Stopwatch.StartNew();
     var setup = TimeSpan.Zero;
@@ -103,6 +107,7 @@ static void Single(string label, Scenario s, double budget, bool breakdown = fal
             Console.WriteLine($"    {m.GrainType + "." + m.Method,-44} {m.Calls,9:N0} calls  mean {m.Mean.TotalMicroseconds,8:0.0} µs  calls×mean {m.Calls * m.Mean.TotalSeconds,6:0.00} s");
     }
 
+    sampler?.Print(25);
     if (days < s.HorizonDays)
     {
         var perDay = simulate.TotalSeconds / Math.Max(1, days);
