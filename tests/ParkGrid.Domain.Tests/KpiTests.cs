@@ -308,6 +308,22 @@ public class KpiTests
     }
 
     [Fact]
+    public void Replace_equals_subtract_then_combine_for_every_pair_of_contributions()
+    {
+        // Every case of both parks, tallied at three instants: replace any one contribution in the running tally by any other
+        // (same case later, another case, or nothing), the way receivers do, and compare with the two-step form.
+        var cases = ParkACases().Concat(ParkBCases()).ToArray();
+        Instant[] instants = [AsOf, At(2025, 10, 20, 12), At(2026, 3, 1, 9)];
+        var tallies = cases.SelectMany(c => instants.Select(i => KpiCalculator.Tally(new KpiInput { AsOf = i, Cases = [c] }, P, Cn)))
+            .Append(KpiTally.Empty).ToArray();
+        var running = KpiTally.Combine(tallies);
+        foreach (var previous in tallies)
+            foreach (var next in tallies)
+                Assert.Equal(Json(running.Subtract(previous).Combine(next)), Json(running.Replace(previous, next)));
+        Assert.Throws<ArgumentException>(() => tallies[0].Replace(running, tallies[0]));
+    }
+
+    [Fact]
     public void A_tally_read_back_from_JSON_keeps_ordinal_key_order()
     {
         var t = KpiTally.Empty with
