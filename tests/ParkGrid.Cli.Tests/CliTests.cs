@@ -242,12 +242,14 @@ public class CliTests(CliFixture silo) : IClassFixture<CliFixture>
     public async Task Cases_lists_the_open_cases_of_a_park()
     {
         var id = await FileCaseAsync(category: "DemandingFavours", enterprise: "xa-0042");
-        // the park learns of the case in a turn after the command: wait for it
+        // the park and the enterprise learn of the case in a turn after the command: wait until the case has delivered
         CliRun run = null!;
         for (var i = 0; i < 50; i++)
         {
             run = await silo.RunAsync("cases", "--park", CliFixture.Park);
-            if (run.Out.Contains(id)) break;
+            var show = await silo.RunAsync("case", "show", id, "--json");
+            if (run.Out.Contains(id) && show.ExitCode == 0
+                && JsonDocument.Parse(show.Out).RootElement.GetProperty("pendingDelivery").GetArrayLength() == 0) break;
             await Task.Delay(100);
         }
         Assert.True(run.ExitCode == 0, run.ToString());

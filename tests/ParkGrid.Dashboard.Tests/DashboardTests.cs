@@ -11,7 +11,16 @@ public class DashboardTests(DashboardFixture fx) : IClassFixture<DashboardFixtur
     {
         using var response = await fx.Http.PostAsJsonAsync("api/clues", new { channel = "QrCode", category = "SlowApproval", enterpriseId = $"{park}-e1", summary });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("caseId").GetString()!;
+        var caseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("caseId").GetString()!;
+        // Parks and the district learn of the case from its outbox, after the filing returned: wait for that delivery,
+        // so that the gateway's figures and the page's agree whenever each is read.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await fx.Http.GetFromJsonAsync<JsonElement>($"api/cases/{caseId}")).GetProperty("pendingDelivery").GetArrayLength() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"case {caseId} did not deliver its reports within 10 s");
+            await Task.Delay(20);
+        }
+        return caseId;
     }
 
     private static async Task<string> TileAsync(IPage page, string kpi) => (await page.Locator($"[data-kpi=\"{kpi}\"] b").InnerTextAsync()).Trim();
