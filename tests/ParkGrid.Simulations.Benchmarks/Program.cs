@@ -8,7 +8,7 @@ using ParkGrid.Simulations;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] is "simulate" or "merge")
 {
-    // Until the parkgrid CLI adds them: the simulation commands, as the CLI will expose them.
+    // The simulation commands exactly as `parkgrid` exposes them, for runs measured without the CLI.
     var root = new System.CommandLine.RootCommand("ParkGrid simulation commands");
     foreach (var c in SimulationCommands.Create()) root.Subcommands.Add(c);
     return root.Parse(args).Invoke();
