@@ -606,7 +606,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             _runtime.Statistics.ActivationRemoved(_class.GrainTypeName);
             // Calls and reminders that arrived meanwhile go to a fresh activation; timer ticks died with this one.
             foreach (var m in leftovers)
-                if (m is not SystemMessage { Kind: SystemTurn.TimerTick or SystemTurn.Deactivate or SystemTurn.Activate })
+                if (m is not (GrainTimer or SystemMessage { Kind: SystemTurn.Deactivate or SystemTurn.Activate }))
                     _runtime.Forward(GrainId, m);
         }
     }

@@ -69,10 +69,10 @@ internal sealed class CallMessage<TResult>(GrainRequest request, bool runContinu
     public override string Describe() => request.Method.ToString();
 }
 
-internal enum SystemTurn { Activate, Deactivate, TimerTick, Reminder }
+internal enum SystemTurn { Activate, Deactivate, Reminder } // timer ticks are their timer (GrainTimer is a Message)
 
 /// <summary>A turn the runtime itself starts.</summary>
-internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body, string description, bool interleave = false, bool countsAsActivity = true) : Message
+internal class SystemMessage(SystemTurn kind, Func<Activation, Task>? body, string description, bool interleave = false, bool countsAsActivity = true) : Message
 {
     // Most system turns (timer ticks, activations) are never awaited, so their completion is made only when asked for:
     // null until then; a TaskCompletionSource once someone waits; the finished outcome if the turn ended first.
@@ -98,7 +98,7 @@ internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body
         }
     }
 
-    public override Task Run(Activation activation) => body(activation);
+    public override Task Run(Activation activation) => body!(activation);
 
     public override void Complete(Task turn)
     {
@@ -123,6 +123,15 @@ internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body
     }
 
     public override string Describe() => description;
+}
+
+/// <summary>A reminder tick: its fields instead of a closure and a delegate per tick.</summary>
+internal sealed class ReminderMessage(string reminderName, TickStatus status, string traceName)
+    : SystemMessage(SystemTurn.Reminder, body: null, traceName)
+{
+    public override Task Run(Activation activation) => activation.GrainInstance is IRemindable remindable
+        ? remindable.ReceiveReminder(reminderName, status)
+        : throw new InvalidOperationException($"{activation.GrainId} received reminder '{reminderName}' but {activation.Class.Type.Name} does not implement IRemindable.");
 }
 
 /// <summary>A small FIFO that also allows taking from the middle (for calls allowed to interleave).</summary>

@@ -7,9 +7,11 @@ namespace ParkGrid.Runtime.Timers;
 
 /// <summary>
 /// A grain timer. Each tick is a turn of its activation; the next tick is scheduled only when the previous
-/// one has finished, so ticks never overlap. Disposed with the activation.
+/// one has finished, so ticks never overlap. Disposed with the activation. The timer is itself the message
+/// of its ticks: one tick is queued or running at a time, so the same object serves them all (a message per
+/// tick was the largest allocation of the simulations).
 /// </summary>
-internal sealed class GrainTimer(Activation activation, Func<object?, CancellationToken, Task> callback, object? state, GrainTimerOptions options) : IGrainTimer
+internal sealed class GrainTimer(Activation activation, Func<object?, CancellationToken, Task> callback, object? state, GrainTimerOptions options) : Message, IGrainTimer
 {
     private readonly object _lock = new();
     private readonly CancellationTokenSource _disposed = new();
@@ -18,7 +20,8 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     private bool _ticking;
     private Duration? _dueAfterTick;
     private bool _listed = true; // in the activation's list of timers, as every registered timer starts
-    private Func<Catalog.Activation, Task>? _tickBody; // one delegate for all the ticks of this timer
+    private bool _inMailbox;     // queued or running as a turn, until the activation has finished with it
+    private bool _dueWhileInMailbox;
 
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
 
@@ -35,17 +38,44 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
 
     private void OnDue()
     {
-        GrainTimerOptions options;
         lock (_lock)
         {
             _pending = null;
             if (_disposed.IsCancellationRequested) return;
             _ticking = true;
-            options = _options;
+            // The live host may fire the next tick before the activation has finished ending the last one (its
+            // bookkeeping runs after the tick body re-armed the timer): it is queued when that turn ends.
+            if (_inMailbox)
+            {
+                _dueWhileInMailbox = true;
+                return;
+            }
+            _inMailbox = true;
         }
-        var tick = new SystemMessage(SystemTurn.TimerTick, _tickBody ??= _ => Tick(), "timer tick", interleave: options.Interleave, countsAsActivity: options.KeepAlive);
-        if (!activation.TryEnqueue(tick)) Dispose();
+        if (!activation.TryEnqueue(this)) Dispose();
     }
+
+    /// <summary>The activation has finished with this tick's turn (or dropped it): the message may be queued again.</summary>
+    private void TurnEnded()
+    {
+        lock (_lock)
+        {
+            _inMailbox = _dueWhileInMailbox && !_disposed.IsCancellationRequested;
+            _dueWhileInMailbox = false;
+            if (!_inMailbox) return;
+        }
+        if (!activation.TryEnqueue(this)) Dispose();
+    }
+
+    // ---- Message: each tick is a turn of the activation -----------------------------------------
+
+    public override bool AlwaysInterleave => _options.Interleave;
+    public override bool CountsAsActivity => _options.KeepAlive;
+    public override string TraceName => "timer tick";
+    public override Task Run(Activation activation) => Tick();
+    public override void Complete(Task turn) => TurnEnded();
+    public override void Fail(Exception exception) => TurnEnded();
+    public override string Describe() => "timer tick";
 
     private async Task Tick()
     {
