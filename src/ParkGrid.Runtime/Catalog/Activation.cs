@@ -24,9 +24,9 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private readonly MessageQueue _mailbox = new();
     private object _lock => _mailbox; // the mailbox is private and always there: no extra lock object per activation
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
-    private List<Message>? _asyncTurns;
-    private List<GrainTimer>? _timers;
-    private List<IStateFacet>? _states;
+    private SmallList<Message> _asyncTurns; // guarded by _lock
+    private SmallList<GrainTimer> _timers;  // guarded by _lock
+    private SmallList<IStateFacet> _states;
     private Dictionary<string, Random>? _randoms;
     private SystemMessage? _deactivation;
     private bool _executing;
@@ -76,9 +76,8 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     public IPersistentState<TState> GetPersistentState<TState>(string stateName, string? storageName) where TState : new()
     {
-        _states ??= [];
-        foreach (var existing in _states)
-            if (existing.Name == stateName)
+        for (var i = 0; i < _states.Count; i++)
+            if (_states[i] is var existing && existing.Name == stateName)
                 return existing as IPersistentState<TState> ?? throw new InvalidOperationException(
                     $"{GrainId} asks for state '{stateName}' as {typeof(TState).Name}, but it was already declared with another type.");
         var facet = new PersistentStateFacet<TState>(stateName, GrainId, _runtime.GetStorage(storageName), this);
@@ -94,14 +93,14 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid)
             throw new InvalidOperationException($"{GrainId} is deactivating; it cannot register a timer.");
         var timer = new GrainTimer(this, callback, state, options);
-        lock (_lock) (_timers ??= []).Add(timer);
+        lock (_lock) _timers.Add(timer);
         timer.Start();
         return timer;
     }
 
     internal void RemoveTimer(GrainTimer timer)
     {
-        lock (_lock) _timers?.Remove(timer);
+        lock (_lock) _timers.Remove(timer);
     }
 
     /// <summary>Lists a timer again that left the list when it had nothing more to do; false if this activation is deactivating.</summary>
@@ -110,7 +109,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         lock (_lock)
         {
             if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid) return false;
-            (_timers ??= []).Add(timer);
+            _timers.Add(timer);
             return true;
         }
     }
@@ -228,7 +227,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         };
         lock (_lock)
         {
-            (_asyncTurns ??= []).Add(message);
+            _asyncTurns.Add(message);
             _runtime.Watchdog.Watch(this);
         }
         turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
@@ -384,7 +383,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
         lock (_lock)
         {
-            (_asyncTurns ??= []).Add(message);
+            _asyncTurns.Add(message);
             if (message.IsCall) _runtime.Watchdog.Watch(this);
         }
         turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
@@ -393,7 +392,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     private void EndTurn(Message message, Task turn)
     {
-        lock (_lock) _asyncTurns?.Remove(message);
+        lock (_lock) _asyncTurns.Remove(message);
         FinishTurn(message.IsReadOnly, message.IsExclusive, message.CountsAsActivity, turn);
         if (message.Method is { } method) Record(method, message.StartTimestamp, !turn.IsCompletedSuccessfully);
         message.Complete(turn);
@@ -446,13 +445,14 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         var earliest = long.MaxValue;
         lock (_lock)
         {
-            var busyWith = DescribeRunningLocked();
+            string? busyWith = null; // described only when a queued call times out: this runs on every watchdog pass
             for (var i = 0; i < _mailbox.Count; i++)
             {
                 var m = _mailbox[i];
                 if (!m.IsCall) continue;
                 if (m.EnqueuedMs + timeoutMs <= nowMs)
                 {
+                    busyWith ??= DescribeRunningLocked();
                     _mailbox.RemoveAt(i--);
                     (expired ??= []).Add((m,
                         $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: it waited in the queue while {GrainId} was busy running {busyWith}. " +
@@ -460,9 +460,9 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
                 }
                 else earliest = Math.Min(earliest, m.EnqueuedMs);
             }
-            if (_asyncTurns is not null)
-                foreach (var m in _asyncTurns)
+            for (var i = 0; i < _asyncTurns.Count; i++)
                 {
+                    var m = _asyncTurns[i];
                     if (!m.IsCall || m.TimedOut) continue;
                     if (m.StartedMs + timeoutMs <= nowMs)
                     {
@@ -489,7 +489,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     private string DescribeRunningLocked()
     {
-        if (_asyncTurns is { Count: > 0 }) return string.Join(", ", _asyncTurns.Select(m => m.Describe()));
+        if (_asyncTurns.Count > 0) return string.Join(", ", _asyncTurns.ToArray().Select(m => m.Describe()));
         return _running > 0 ? "another turn" : "nothing (it was starting)";
     }
 
@@ -516,8 +516,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         try
         {
             GrainInstance = _class.Create(this);
-            if (_states is not null)
-                foreach (var state in _states) await state.ReadAsync();
+            for (var i = 0; i < _states.Count; i++) await _states[i].ReadAsync();
             if (GrainInstance is Grain grain) await grain.OnActivateAsync(CancellationToken.None);
             lock (_lock)
             {
@@ -582,9 +581,9 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         {
             if (GrainInstance is Grain grain) await grain.OnDeactivateAsync(reason, CancellationToken.None);
             // State is flushed first, unless storage has just told us our copy is stale.
-            if (reason != DeactivationReason.InconsistentState && _states is not null)
-                foreach (var state in _states)
-                    if (state.IsDirty) await state.WriteAsync();
+            if (reason != DeactivationReason.InconsistentState)
+                for (var i = 0; i < _states.Count; i++)
+                    if (_states[i].IsDirty) await _states[i].WriteAsync();
         }
         catch (Exception e)
         {
@@ -599,7 +598,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
                 leftovers = _mailbox.TakeAll();
                 // References may still point here (they cache their activation): let the grain and its state go.
                 GrainInstance = null;
-                _states = null;
+                _states.Clear();
                 _randoms = null;
             }
             _runtime.Directory.Remove(this);
@@ -613,13 +612,18 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     private void DisposeTimers()
     {
-        GrainTimer[] timers;
+        GrainTimer? only = null;
+        GrainTimer[]? several = null;
         lock (_lock)
         {
-            if (_timers is null || _timers.Count == 0) return;
-            timers = [.. _timers];
+            // Disposing removes the timer from the list: iterate over a copy, made only if there are several.
+            if (_timers.Count == 0) return;
+            if (_timers.Count == 1) only = _timers[0];
+            else several = _timers.ToArray();
         }
-        foreach (var t in timers) t.Dispose();
+        only?.Dispose();
+        if (several is not null)
+            foreach (var t in several) t.Dispose();
     }
 
     /// <summary>If idle past the collection age, queues a deactivation; returns when to look again (or null if gone).</summary>
