@@ -502,13 +502,27 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         lock (_lock)
         {
-            _mailbox.PushFront(new SystemMessage(SystemTurn.Activate, static a => a.ActivateAsync(), "activate"));
+            _mailbox.PushFront(new ActivateTurn());
             if (!_executing)
             {
                 _executing = true;
                 _runtime.Scheduler.Schedule(this);
             }
         }
+    }
+
+    /// <summary>
+    /// The activation turn: runs alone, and nobody awaits it (a failed activation fails the calls that wait), so it
+    /// needs none of a system message's fields; one is made for every activation, and simulations make many.
+    /// </summary>
+    private sealed class ActivateTurn : Message
+    {
+        public override bool IsExclusive => true;
+        public override string TraceName => "activate";
+        public override Task Run(Activation activation) => activation.ActivateAsync();
+        public override void Complete(Task turn) { }
+        public override void Fail(Exception exception) { }
+        public override string Describe() => "activate";
     }
 
     private async Task ActivateAsync()
@@ -529,7 +543,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         catch (Exception e)
         {
             var error = new GrainActivationException($"Activating {GrainId} ({_class.Type.Name}) failed: {e.Message}", e);
-            List<Message> waiting;
+            Message[] waiting;
             lock (_lock)
             {
                 Status = ActivationStatus.Invalid;
@@ -591,7 +605,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
         finally
         {
-            List<Message> leftovers;
+            Message[] leftovers;
             lock (_lock)
             {
                 Status = ActivationStatus.Invalid;
@@ -605,7 +619,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             _runtime.Statistics.ActivationRemoved(_class.GrainTypeName);
             // Calls and reminders that arrived meanwhile go to a fresh activation; timer ticks died with this one.
             foreach (var m in leftovers)
-                if (m is not (GrainTimer or SystemMessage { Kind: SystemTurn.Deactivate or SystemTurn.Activate }))
+                if (m is not (GrainTimer or ActivateTurn or SystemMessage { Kind: SystemTurn.Deactivate }))
                     _runtime.Forward(GrainId, m);
         }
     }

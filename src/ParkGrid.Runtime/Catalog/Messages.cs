@@ -69,7 +69,8 @@ internal sealed class CallMessage<TResult>(GrainRequest request, bool runContinu
     public override string Describe() => request.Method.ToString();
 }
 
-internal enum SystemTurn { Activate, Deactivate, Reminder } // timer ticks are their timer (GrainTimer is a Message)
+// Activation turns and timer ticks have their own messages (Activation.ActivateTurn, GrainTimer).
+internal enum SystemTurn { Deactivate, Reminder }
 
 /// <summary>A turn the runtime itself starts.</summary>
 internal class SystemMessage(SystemTurn kind, Func<Activation, Task>? body, string description, bool interleave = false, bool countsAsActivity = true) : Message
@@ -79,7 +80,7 @@ internal class SystemMessage(SystemTurn kind, Func<Activation, Task>? body, stri
     private object? _done;
 
     public SystemTurn Kind { get; } = kind;
-    public override bool IsExclusive => Kind is SystemTurn.Activate or SystemTurn.Deactivate;
+    public override bool IsExclusive => Kind is SystemTurn.Deactivate;
     public override bool AlwaysInterleave => interleave;
     public override bool CountsAsActivity => countsAsActivity;
     public override string TraceName => description;
@@ -171,11 +172,11 @@ internal sealed class MessageQueue
         return message;
     }
 
-    public List<Message> TakeAll()
+    public Message[] TakeAll()
     {
-        if (_count == 0) return []; // the usual case at deactivation: no array to clear either
-        var all = new List<Message>(_count);
-        for (var i = 0; i < _count; i++) all.Add(this[i]);
+        if (_count == 0) return []; // the usual case at deactivation: nothing to allocate, no array to clear
+        var all = new Message[_count];
+        for (var i = 0; i < _count; i++) all[i] = this[i];
         Array.Clear(_items);
         _head = 0;
         _count = 0;
