@@ -25,7 +25,10 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private object _lock => _mailbox; // the mailbox is private and always there: no extra lock object per activation
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
     private SmallList<Message> _asyncTurns; // guarded by _lock
-    private SmallList<GrainTimer> _timers;  // guarded by _lock
+    // The timers, in registration order, linked through the timers themselves (guarded by _lock): no list to
+    // allocate, and removal is O(1) (some grains hold many timers, and one-shots leave the list after their tick).
+    private GrainTimer? _firstTimer;
+    private GrainTimer? _lastTimer;
     private SmallList<IStateFacet> _states;
     private Dictionary<string, Random>? _randoms;
     private SystemMessage? _deactivation;
@@ -93,14 +96,34 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid)
             throw new InvalidOperationException($"{GrainId} is deactivating; it cannot register a timer.");
         var timer = new GrainTimer(this, callback, state, options);
-        lock (_lock) _timers.Add(timer);
+        lock (_lock) AddTimerLocked(timer);
         timer.Start();
         return timer;
     }
 
     internal void RemoveTimer(GrainTimer timer)
     {
-        lock (_lock) _timers.Remove(timer);
+        lock (_lock)
+        {
+            if (!timer.InTimerList) return;
+            if (timer.PreviousTimer is null) _firstTimer = timer.NextTimer;
+            else timer.PreviousTimer.NextTimer = timer.NextTimer;
+            if (timer.NextTimer is null) _lastTimer = timer.PreviousTimer;
+            else timer.NextTimer.PreviousTimer = timer.PreviousTimer;
+            timer.PreviousTimer = timer.NextTimer = null;
+            timer.InTimerList = false;
+        }
+    }
+
+    private void AddTimerLocked(GrainTimer timer)
+    {
+        if (timer.InTimerList) return;
+        timer.PreviousTimer = _lastTimer;
+        timer.NextTimer = null;
+        if (_lastTimer is null) _firstTimer = timer;
+        else _lastTimer.NextTimer = timer;
+        _lastTimer = timer;
+        timer.InTimerList = true;
     }
 
     /// <summary>Lists a timer again that left the list when it had nothing more to do; false if this activation is deactivating.</summary>
@@ -109,7 +132,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         lock (_lock)
         {
             if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid) return false;
-            _timers.Add(timer);
+            AddTimerLocked(timer);
             return true;
         }
     }
@@ -631,9 +654,14 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         lock (_lock)
         {
             // Disposing removes the timer from the list: iterate over a copy, made only if there are several.
-            if (_timers.Count == 0) return;
-            if (_timers.Count == 1) only = _timers[0];
-            else several = _timers.ToArray();
+            if (_firstTimer is null) return;
+            if (_firstTimer.NextTimer is null) only = _firstTimer;
+            else
+            {
+                var all = new List<GrainTimer>();
+                for (var t = _firstTimer; t is not null; t = t.NextTimer) all.Add(t);
+                several = [.. all];
+            }
         }
         only?.Dispose();
         if (several is not null)

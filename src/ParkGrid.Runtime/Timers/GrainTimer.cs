@@ -23,6 +23,11 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     private bool _inMailbox;     // queued or running as a turn, until the activation has finished with it
     private bool _dueWhileInMailbox;
 
+    // The activation's list of timers runs through its timers; guarded by the activation's lock.
+    internal GrainTimer? PreviousTimer;
+    internal GrainTimer? NextTimer;
+    internal bool InTimerList;
+
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
 
     public void Start()
