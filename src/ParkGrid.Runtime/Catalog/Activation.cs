@@ -409,11 +409,13 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             _asyncTurns.Add(message);
             if (message.IsCall) _runtime.Watchdog.Watch(this);
         }
+        // Its continuation comes back through this activation, so it cannot end the turn before the lines above ran.
+        if (ReferenceEquals(turn, Message.EndsItsOwnTurn)) return;
         turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private void EndTurn(Message message, Task turn)
+    internal void EndTurn(Message message, Task turn)
     {
         lock (_lock) _asyncTurns.Remove(message);
         FinishTurn(message.IsReadOnly, message.IsExclusive, message.CountsAsActivity, turn);

@@ -23,6 +23,12 @@ internal abstract class Message
 
     public abstract Task Run(Activation activation);
 
+    /// <summary>
+    /// What <see cref="Run"/> returns when the turn goes on asynchronously and the message itself calls
+    /// <see cref="Activation.EndTurn"/> when it ends (timer ticks), instead of a task to continue from. Never completes.
+    /// </summary>
+    public static readonly Task EndsItsOwnTurn = new TaskCompletionSource().Task;
+
     /// <summary>Carries this message to the silo that holds its grain now; false if it cannot travel (system turns are the owner's own).</summary>
     public virtual bool TryForward(IGrainLocator locator, GrainId grainId) => false;
 

@@ -22,6 +22,8 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     private bool _listed = true; // in the activation's list of timers, as every registered timer starts
     private bool _inMailbox;     // queued or running as a turn, until the activation has finished with it
     private bool _dueWhileInMailbox;
+    private Task? _callbackTask;    // the callback of the running tick, while it awaits
+    private Action? _onCallbackDone; // made once per timer
 
     // The activation's list of timers runs through its timers; guarded by the activation's lock.
     internal GrainTimer? PreviousTimer;
@@ -82,31 +84,72 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     public override void Fail(Exception exception) => TurnEnded();
     public override string Describe() => "timer tick";
 
-    private async Task Tick()
+    /// <summary>
+    /// Runs the callback. When it completes at once the tick ends here; otherwise its continuation comes back through
+    /// the activation's context, as an await's would, and ends the turn itself: no state machine, turn task or
+    /// task continuation per tick.
+    /// </summary>
+    private Task Tick()
     {
+        Task callbackTask;
         try
         {
-            if (!_disposed.IsCancellationRequested) await callback(state, _disposed.Token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            activation.Runtime.Logger.LogWarning(e, "A timer tick of {GrainId} threw", activation.GrainId);
-        }
-        finally
-        {
-            lock (_lock)
+            if (_disposed.IsCancellationRequested)
             {
-                _ticking = false;
-                var next = _dueAfterTick ?? _options.Period;
-                _dueAfterTick = null;
-                ArmLocked(next);
-                // A timer that will not tick again (a one-shot) leaves the activation's list until Change arms it again:
-                // grains that register a timer per event would otherwise keep every one of them as long as they live.
-                if (_pending is null && _listed)
-                {
-                    _listed = false;
-                    activation.RemoveTimer(this);
-                }
+                TickEnded();
+                return Task.CompletedTask;
+            }
+            callbackTask = callback(state, _disposed.Token);
+        }
+        catch (Exception e)
+        {
+            LogFailure(e);
+            TickEnded();
+            return Task.CompletedTask;
+        }
+        if (callbackTask.IsCompleted)
+        {
+            if (callbackTask.IsFaulted) LogFailure(callbackTask.Exception!.InnerException!);
+            TickEnded();
+            return Task.CompletedTask;
+        }
+        _callbackTask = callbackTask;
+        // OnCompleted captures the current context (this activation) and the execution context, exactly as `await` does.
+        callbackTask.GetAwaiter().OnCompleted(_onCallbackDone ??= OnCallbackDone);
+        return EndsItsOwnTurn;
+    }
+
+    private void OnCallbackDone()
+    {
+        var callbackTask = _callbackTask!;
+        _callbackTask = null;
+        if (callbackTask.IsFaulted) LogFailure(callbackTask.Exception!.InnerException!);
+        TickEnded();
+        activation.EndTurn(this, Task.CompletedTask);
+    }
+
+    // A tick that was cancelled is not a failure; whatever the tick's outcome, the turn itself succeeded.
+    private void LogFailure(Exception e)
+    {
+        if (e is not OperationCanceledException)
+            activation.Runtime.Logger.LogWarning(e, "A timer tick of {GrainId} threw", activation.GrainId);
+    }
+
+    /// <summary>Arms the next tick once this one has finished, so that ticks never overlap.</summary>
+    private void TickEnded()
+    {
+        lock (_lock)
+        {
+            _ticking = false;
+            var next = _dueAfterTick ?? _options.Period;
+            _dueAfterTick = null;
+            ArmLocked(next);
+            // A timer that will not tick again (a one-shot) leaves the activation's list until Change arms it again:
+            // grains that register a timer per event would otherwise keep every one of them as long as they live.
+            if (_pending is null && _listed)
+            {
+                _listed = false;
+                activation.RemoveTimer(this);
             }
         }
     }
