@@ -25,10 +25,10 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private object _lock => _mailbox; // the mailbox is private and always there: no extra lock object per activation
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
     private SmallList<Message> _asyncTurns; // guarded by _lock
-    // The timers, in registration order, linked through the timers themselves (guarded by _lock): no list to
-    // allocate, and removal is O(1) (some grains hold many timers, and one-shots leave the list after their tick).
+    // The timers, in registration order, in a ring linked through the timers themselves (guarded by _lock): no
+    // list to allocate, removal is O(1) (some grains hold many timers, and one-shots leave the list after their
+    // tick), and one field per activation (the last timer is the first one's previous).
     private GrainTimer? _firstTimer;
-    private GrainTimer? _lastTimer;
     private SmallList<IStateFacet> _states;
     private Dictionary<string, Random>? _randoms;
     private SystemMessage? _deactivation;
@@ -106,10 +106,13 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         lock (_lock)
         {
             if (!timer.InTimerList) return;
-            if (timer.PreviousTimer is null) _firstTimer = timer.NextTimer;
-            else timer.PreviousTimer.NextTimer = timer.NextTimer;
-            if (timer.NextTimer is null) _lastTimer = timer.PreviousTimer;
-            else timer.NextTimer.PreviousTimer = timer.PreviousTimer;
+            if (timer.NextTimer == timer) _firstTimer = null;
+            else
+            {
+                timer.PreviousTimer!.NextTimer = timer.NextTimer;
+                timer.NextTimer!.PreviousTimer = timer.PreviousTimer;
+                if (_firstTimer == timer) _firstTimer = timer.NextTimer;
+            }
             timer.PreviousTimer = timer.NextTimer = null;
             timer.InTimerList = false;
         }
@@ -118,11 +121,19 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private void AddTimerLocked(GrainTimer timer)
     {
         if (timer.InTimerList) return;
-        timer.PreviousTimer = _lastTimer;
-        timer.NextTimer = null;
-        if (_lastTimer is null) _firstTimer = timer;
-        else _lastTimer.NextTimer = timer;
-        _lastTimer = timer;
+        if (_firstTimer is null)
+        {
+            timer.PreviousTimer = timer.NextTimer = timer;
+            _firstTimer = timer;
+        }
+        else
+        {
+            var last = _firstTimer.PreviousTimer!;
+            timer.PreviousTimer = last;
+            timer.NextTimer = _firstTimer;
+            last.NextTimer = timer;
+            _firstTimer.PreviousTimer = timer;
+        }
         timer.InTimerList = true;
     }
 
@@ -657,11 +668,16 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         {
             // Disposing removes the timer from the list: iterate over a copy, made only if there are several.
             if (_firstTimer is null) return;
-            if (_firstTimer.NextTimer is null) only = _firstTimer;
+            if (_firstTimer.NextTimer == _firstTimer) only = _firstTimer;
             else
             {
                 var all = new List<GrainTimer>();
-                for (var t = _firstTimer; t is not null; t = t.NextTimer) all.Add(t);
+                var t = _firstTimer;
+                do
+                {
+                    all.Add(t);
+                    t = t.NextTimer!;
+                } while (t != _firstTimer);
                 several = [.. all];
             }
         }
