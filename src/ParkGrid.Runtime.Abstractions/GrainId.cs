@@ -13,10 +13,19 @@ public readonly record struct GrainId
         ArgumentNullException.ThrowIfNull(key);
         Type = type;
         Key = key;
+        _hash = HashCode.Combine(type, key);
     }
 
     public string Type { get; }
     public string Key { get; }
+
+    // Grain ids key the activation directory, the storages and the reminders, each looked up many times per id:
+    // hashing both strings once, here, instead of at every lookup.
+    private readonly int _hash;
+
+    public bool Equals(GrainId other) => _hash == other._hash && string.Equals(Type, other.Type) && string.Equals(Key, other.Key);
+
+    public override int GetHashCode() => _hash;
 
     public override string ToString() => $"{Type}/{Key}";
 

@@ -123,12 +123,10 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
         }
     }
 
-    internal Task DeliverReminder(GrainId grainId, string reminderName, TickStatus status)
+    /// <param name="traceName">"reminder NAME", made once per reminder rather than per tick.</param>
+    internal Task DeliverReminder(GrainId grainId, string reminderName, string traceName, TickStatus status)
     {
-        var message = new SystemMessage(SystemTurn.Reminder, a => a.GrainInstance is IRemindable remindable
-                ? remindable.ReceiveReminder(reminderName, status)
-                : throw new InvalidOperationException($"{grainId} received reminder '{reminderName}' but {a.Class.Type.Name} does not implement IRemindable."),
-            $"reminder {reminderName}");
+        var message = new ReminderMessage(reminderName, status, traceName);
         Forward(grainId, message);
         return message.Done;
     }

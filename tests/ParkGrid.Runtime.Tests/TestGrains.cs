@@ -177,8 +177,16 @@ public sealed class TimerGrain : Grain, ITimerGrain
 
     public Task Start(Duration due, Duration period, bool keepAlive)
     {
-        _timer = RegisterGrainTimer(_ =>
+        var watching = false;
+        _timer = RegisterGrainTimer(stopped =>
         {
+            if (!watching)
+            {
+                // Disposing the timer (as deactivation does) cancels its token: recorded apart from the ticks.
+                watching = true;
+                var key = GetPrimaryKeyString();
+                stopped.Register(() => Probe.Record(key + "/stopped", "stopped"));
+            }
             _ticks.Add(Clock.GetCurrentInstant());
             Probe.Record(GetPrimaryKeyString(), "tick");
             return Task.CompletedTask;

@@ -81,6 +81,26 @@ public class TimerTests
     }
 
     [Fact]
+    public void Every_timer_stops_with_its_activation_after_one_between_others_left_the_list()
+    {
+        // Three timers; the middle one is a one-shot that leaves the activation's list after its tick. The first
+        // and the last must both still be found, and disposed, when the activation goes (the one-shot is done).
+        using var host = TestHosts.Deterministic(b => b.Configure(o => o.CollectionAge = Duration.FromDays(1)));
+        var key = TestHosts.Key();
+        var grain = host.GrainFactory.GetGrain<ITimerGrain>(key);
+        host.Run(() => grain.Start(Duration.FromMinutes(1), Duration.FromMinutes(1), keepAlive: false));
+        host.Run(() => grain.Start(Duration.FromSeconds(30), Duration.MaxValue, keepAlive: false));
+        host.Run(() => grain.Start(Duration.FromMinutes(1), Duration.FromMinutes(1), keepAlive: false));
+        host.AdvanceBy(Duration.FromMinutes(2));
+        Assert.Equal(5, Probe.EventsOf(key).Length); // the one-shot once, the others twice each
+        Assert.Empty(Probe.EventsOf(key + "/stopped"));
+        host.Run(() => host.Runtime.DeactivateAsync(new GrainId("timer", key)));
+        Assert.Equal(2, Probe.EventsOf(key + "/stopped").Length);
+        host.AdvanceBy(Duration.FromMinutes(30));
+        Assert.Equal(5, Probe.EventsOf(key).Length);
+    }
+
+    [Fact]
     public void A_disposed_timer_stops_ticking()
     {
         using var host = TestHosts.Deterministic(b => b.Configure(o => o.CollectionAge = Duration.FromDays(1)));

@@ -24,9 +24,12 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private readonly MessageQueue _mailbox = new();
     private object _lock => _mailbox; // the mailbox is private and always there: no extra lock object per activation
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
-    private List<Message>? _asyncTurns;
-    private List<GrainTimer>? _timers;
-    private List<IStateFacet>? _states;
+    private SmallList<Message> _asyncTurns; // guarded by _lock
+    // The timers, in registration order, in a ring linked through the timers themselves (guarded by _lock): no
+    // list to allocate, removal is O(1) (some grains hold many timers, and one-shots leave the list after their
+    // tick), and one field per activation (the last timer is the first one's previous).
+    private GrainTimer? _firstTimer;
+    private SmallList<IStateFacet> _states;
     private Dictionary<string, Random>? _randoms;
     private SystemMessage? _deactivation;
     private bool _executing;
@@ -76,9 +79,8 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     public IPersistentState<TState> GetPersistentState<TState>(string stateName, string? storageName) where TState : new()
     {
-        _states ??= [];
-        foreach (var existing in _states)
-            if (existing.Name == stateName)
+        for (var i = 0; i < _states.Count; i++)
+            if (_states[i] is var existing && existing.Name == stateName)
                 return existing as IPersistentState<TState> ?? throw new InvalidOperationException(
                     $"{GrainId} asks for state '{stateName}' as {typeof(TState).Name}, but it was already declared with another type.");
         var facet = new PersistentStateFacet<TState>(stateName, GrainId, _runtime.GetStorage(storageName), this);
@@ -94,14 +96,45 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid)
             throw new InvalidOperationException($"{GrainId} is deactivating; it cannot register a timer.");
         var timer = new GrainTimer(this, callback, state, options);
-        lock (_lock) (_timers ??= []).Add(timer);
+        lock (_lock) AddTimerLocked(timer);
         timer.Start();
         return timer;
     }
 
     internal void RemoveTimer(GrainTimer timer)
     {
-        lock (_lock) _timers?.Remove(timer);
+        lock (_lock)
+        {
+            if (!timer.InTimerList) return;
+            if (timer.NextTimer == timer) _firstTimer = null;
+            else
+            {
+                timer.PreviousTimer!.NextTimer = timer.NextTimer;
+                timer.NextTimer!.PreviousTimer = timer.PreviousTimer;
+                if (_firstTimer == timer) _firstTimer = timer.NextTimer;
+            }
+            timer.PreviousTimer = timer.NextTimer = null;
+            timer.InTimerList = false;
+        }
+    }
+
+    private void AddTimerLocked(GrainTimer timer)
+    {
+        if (timer.InTimerList) return;
+        if (_firstTimer is null)
+        {
+            timer.PreviousTimer = timer.NextTimer = timer;
+            _firstTimer = timer;
+        }
+        else
+        {
+            var last = _firstTimer.PreviousTimer!;
+            timer.PreviousTimer = last;
+            timer.NextTimer = _firstTimer;
+            last.NextTimer = timer;
+            _firstTimer.PreviousTimer = timer;
+        }
+        timer.InTimerList = true;
     }
 
     /// <summary>Lists a timer again that left the list when it had nothing more to do; false if this activation is deactivating.</summary>
@@ -110,7 +143,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         lock (_lock)
         {
             if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid) return false;
-            (_timers ??= []).Add(timer);
+            AddTimerLocked(timer);
             return true;
         }
     }
@@ -228,7 +261,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         };
         lock (_lock)
         {
-            (_asyncTurns ??= []).Add(message);
+            _asyncTurns.Add(message);
             _runtime.Watchdog.Watch(this);
         }
         turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
@@ -384,16 +417,18 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
         lock (_lock)
         {
-            (_asyncTurns ??= []).Add(message);
+            _asyncTurns.Add(message);
             if (message.IsCall) _runtime.Watchdog.Watch(this);
         }
+        // Its continuation comes back through this activation, so it cannot end the turn before the lines above ran.
+        if (ReferenceEquals(turn, Message.EndsItsOwnTurn)) return;
         turn.ContinueWith(static (t, s) => ((Message)s!).Activation!.EndTurn((Message)s!, t), message,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private void EndTurn(Message message, Task turn)
+    internal void EndTurn(Message message, Task turn)
     {
-        lock (_lock) _asyncTurns?.Remove(message);
+        lock (_lock) _asyncTurns.Remove(message);
         FinishTurn(message.IsReadOnly, message.IsExclusive, message.CountsAsActivity, turn);
         if (message.Method is { } method) Record(method, message.StartTimestamp, !turn.IsCompletedSuccessfully);
         message.Complete(turn);
@@ -446,13 +481,14 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         var earliest = long.MaxValue;
         lock (_lock)
         {
-            var busyWith = DescribeRunningLocked();
+            string? busyWith = null; // described only when a queued call times out: this runs on every watchdog pass
             for (var i = 0; i < _mailbox.Count; i++)
             {
                 var m = _mailbox[i];
                 if (!m.IsCall) continue;
                 if (m.EnqueuedMs + timeoutMs <= nowMs)
                 {
+                    busyWith ??= DescribeRunningLocked();
                     _mailbox.RemoveAt(i--);
                     (expired ??= []).Add((m,
                         $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: it waited in the queue while {GrainId} was busy running {busyWith}. " +
@@ -460,9 +496,9 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
                 }
                 else earliest = Math.Min(earliest, m.EnqueuedMs);
             }
-            if (_asyncTurns is not null)
-                foreach (var m in _asyncTurns)
+            for (var i = 0; i < _asyncTurns.Count; i++)
                 {
+                    var m = _asyncTurns[i];
                     if (!m.IsCall || m.TimedOut) continue;
                     if (m.StartedMs + timeoutMs <= nowMs)
                     {
@@ -489,7 +525,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     private string DescribeRunningLocked()
     {
-        if (_asyncTurns is { Count: > 0 }) return string.Join(", ", _asyncTurns.Select(m => m.Describe()));
+        if (_asyncTurns.Count > 0) return string.Join(", ", _asyncTurns.ToArray().Select(m => m.Describe()));
         return _running > 0 ? "another turn" : "nothing (it was starting)";
     }
 
@@ -502,7 +538,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         lock (_lock)
         {
-            _mailbox.PushFront(new SystemMessage(SystemTurn.Activate, static a => a.ActivateAsync(), "activate"));
+            _mailbox.PushFront(new ActivateTurn());
             if (!_executing)
             {
                 _executing = true;
@@ -511,13 +547,26 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
     }
 
+    /// <summary>
+    /// The activation turn: runs alone, and nobody awaits it (a failed activation fails the calls that wait), so it
+    /// needs none of a system message's fields; one is made for every activation, and simulations make many.
+    /// </summary>
+    private sealed class ActivateTurn : Message
+    {
+        public override bool IsExclusive => true;
+        public override string TraceName => "activate";
+        public override Task Run(Activation activation) => activation.ActivateAsync();
+        public override void Complete(Task turn) { }
+        public override void Fail(Exception exception) { }
+        public override string Describe() => "activate";
+    }
+
     private async Task ActivateAsync()
     {
         try
         {
             GrainInstance = _class.Create(this);
-            if (_states is not null)
-                foreach (var state in _states) await state.ReadAsync();
+            for (var i = 0; i < _states.Count; i++) await _states[i].ReadAsync();
             if (GrainInstance is Grain grain) await grain.OnActivateAsync(CancellationToken.None);
             lock (_lock)
             {
@@ -530,7 +579,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         catch (Exception e)
         {
             var error = new GrainActivationException($"Activating {GrainId} ({_class.Type.Name}) failed: {e.Message}", e);
-            List<Message> waiting;
+            Message[] waiting;
             lock (_lock)
             {
                 Status = ActivationStatus.Invalid;
@@ -582,9 +631,9 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         {
             if (GrainInstance is Grain grain) await grain.OnDeactivateAsync(reason, CancellationToken.None);
             // State is flushed first, unless storage has just told us our copy is stale.
-            if (reason != DeactivationReason.InconsistentState && _states is not null)
-                foreach (var state in _states)
-                    if (state.IsDirty) await state.WriteAsync();
+            if (reason != DeactivationReason.InconsistentState)
+                for (var i = 0; i < _states.Count; i++)
+                    if (_states[i].IsDirty) await _states[i].WriteAsync();
         }
         catch (Exception e)
         {
@@ -592,34 +641,49 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         }
         finally
         {
-            List<Message> leftovers;
+            Message[] leftovers;
             lock (_lock)
             {
                 Status = ActivationStatus.Invalid;
                 leftovers = _mailbox.TakeAll();
                 // References may still point here (they cache their activation): let the grain and its state go.
                 GrainInstance = null;
-                _states = null;
+                _states.Clear();
                 _randoms = null;
             }
             _runtime.Directory.Remove(this);
             _runtime.Statistics.ActivationRemoved(_class.GrainTypeName);
             // Calls and reminders that arrived meanwhile go to a fresh activation; timer ticks died with this one.
             foreach (var m in leftovers)
-                if (m is not SystemMessage { Kind: SystemTurn.TimerTick or SystemTurn.Deactivate or SystemTurn.Activate })
+                if (m is not (GrainTimer or ActivateTurn or SystemMessage { Kind: SystemTurn.Deactivate }))
                     _runtime.Forward(GrainId, m);
         }
     }
 
     private void DisposeTimers()
     {
-        GrainTimer[] timers;
+        GrainTimer? only = null;
+        GrainTimer[]? several = null;
         lock (_lock)
         {
-            if (_timers is null || _timers.Count == 0) return;
-            timers = [.. _timers];
+            // Disposing removes the timer from the list: iterate over a copy, made only if there are several.
+            if (_firstTimer is null) return;
+            if (_firstTimer.NextTimer == _firstTimer) only = _firstTimer;
+            else
+            {
+                var all = new List<GrainTimer>();
+                var t = _firstTimer;
+                do
+                {
+                    all.Add(t);
+                    t = t.NextTimer!;
+                } while (t != _firstTimer);
+                several = [.. all];
+            }
         }
-        foreach (var t in timers) t.Dispose();
+        only?.Dispose();
+        if (several is not null)
+            foreach (var t in several) t.Dispose();
     }
 
     /// <summary>If idle past the collection age, queues a deactivation; returns when to look again (or null if gone).</summary>

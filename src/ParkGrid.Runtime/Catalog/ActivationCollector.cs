@@ -11,6 +11,7 @@ internal sealed class ActivationCollector(GrainRuntime runtime)
     private readonly PriorityQueue<Activation, long> _queue = new();
     private Scheduling.ScheduledCallback? _sweep;
     private long _sweepAtMs = long.MaxValue;
+    private List<Activation>? _spareDue; // the list of the last sweep, reused: sweeps run every quantum
 
     private long AgeMs => (long)runtime.Options.CollectionAge.TotalMilliseconds;
     private long QuantumMs => Math.Max(1, (long)runtime.Options.CollectionQuantum.TotalMilliseconds);
@@ -41,7 +42,7 @@ internal sealed class ActivationCollector(GrainRuntime runtime)
     public int Sweep()
     {
         var now = runtime.Scheduler.NowMilliseconds;
-        var due = new List<Activation>();
+        var due = Interlocked.Exchange(ref _spareDue, null) ?? [];
         lock (_lock)
         {
             _sweep = null;
@@ -63,6 +64,8 @@ internal sealed class ActivationCollector(GrainRuntime runtime)
         lock (_lock)
             if (_queue.TryPeek(out _, out var nextAt))
                 ArmLocked((nextAt + QuantumMs - 1) / QuantumMs * QuantumMs);
+        due.Clear();
+        _spareDue = due;
         return collected;
     }
 }

@@ -23,6 +23,12 @@ internal abstract class Message
 
     public abstract Task Run(Activation activation);
 
+    /// <summary>
+    /// What <see cref="Run"/> returns when the turn goes on asynchronously and the message itself calls
+    /// <see cref="Activation.EndTurn"/> when it ends (timer ticks), instead of a task to continue from. Never completes.
+    /// </summary>
+    public static readonly Task EndsItsOwnTurn = new TaskCompletionSource().Task;
+
     /// <summary>Carries this message to the silo that holds its grain now; false if it cannot travel (system turns are the owner's own).</summary>
     public virtual bool TryForward(IGrainLocator locator, GrainId grainId) => false;
 
@@ -69,17 +75,18 @@ internal sealed class CallMessage<TResult>(GrainRequest request, bool runContinu
     public override string Describe() => request.Method.ToString();
 }
 
-internal enum SystemTurn { Activate, Deactivate, TimerTick, Reminder }
+// Activation turns and timer ticks have their own messages (Activation.ActivateTurn, GrainTimer).
+internal enum SystemTurn { Deactivate, Reminder }
 
 /// <summary>A turn the runtime itself starts.</summary>
-internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body, string description, bool interleave = false, bool countsAsActivity = true) : Message
+internal class SystemMessage(SystemTurn kind, Func<Activation, Task>? body, string description, bool interleave = false, bool countsAsActivity = true) : Message
 {
     // Most system turns (timer ticks, activations) are never awaited, so their completion is made only when asked for:
     // null until then; a TaskCompletionSource once someone waits; the finished outcome if the turn ended first.
     private object? _done;
 
     public SystemTurn Kind { get; } = kind;
-    public override bool IsExclusive => Kind is SystemTurn.Activate or SystemTurn.Deactivate;
+    public override bool IsExclusive => Kind is SystemTurn.Deactivate;
     public override bool AlwaysInterleave => interleave;
     public override bool CountsAsActivity => countsAsActivity;
     public override string TraceName => description;
@@ -98,7 +105,7 @@ internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body
         }
     }
 
-    public override Task Run(Activation activation) => body(activation);
+    public override Task Run(Activation activation) => body!(activation);
 
     public override void Complete(Task turn)
     {
@@ -123,6 +130,15 @@ internal sealed class SystemMessage(SystemTurn kind, Func<Activation, Task> body
     }
 
     public override string Describe() => description;
+}
+
+/// <summary>A reminder tick: its fields instead of a closure and a delegate per tick.</summary>
+internal sealed class ReminderMessage(string reminderName, TickStatus status, string traceName)
+    : SystemMessage(SystemTurn.Reminder, body: null, traceName)
+{
+    public override Task Run(Activation activation) => activation.GrainInstance is IRemindable remindable
+        ? remindable.ReceiveReminder(reminderName, status)
+        : throw new InvalidOperationException($"{activation.GrainId} received reminder '{reminderName}' but {activation.Class.Type.Name} does not implement IRemindable.");
 }
 
 /// <summary>A small FIFO that also allows taking from the middle (for calls allowed to interleave).</summary>
@@ -162,11 +178,11 @@ internal sealed class MessageQueue
         return message;
     }
 
-    public List<Message> TakeAll()
+    public Message[] TakeAll()
     {
-        if (_count == 0) return []; // the usual case at deactivation: no array to clear either
-        var all = new List<Message>(_count);
-        for (var i = 0; i < _count; i++) all.Add(this[i]);
+        if (_count == 0) return []; // the usual case at deactivation: nothing to allocate, no array to clear
+        var all = new Message[_count];
+        for (var i = 0; i < _count; i++) all[i] = this[i];
         Array.Clear(_items);
         _head = 0;
         _count = 0;

@@ -15,10 +15,13 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
     private readonly Dictionary<(GrainId, string), LocalReminder> _local = new();
     private bool _stopped;
 
-    private sealed class LocalReminder(ReminderEntry entry)
+    private sealed class LocalReminder(ReminderService service, ReminderEntry entry)
     {
+        public readonly ReminderService Service = service; // the timed event's state: no tuple boxed per tick
         public ReminderEntry Entry = entry;
         public ScheduledCallback? Pending;
+        private string? _traceName;
+        public string TraceName => _traceName ??= $"reminder {Entry.ReminderName}";
     }
 
     public int Scheduled
@@ -93,7 +96,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         if (_stopped) return;
         var key = (entry.GrainId, entry.ReminderName);
         if (_local.TryGetValue(key, out var old)) old.Pending?.Cancel();
-        var local = new LocalReminder(entry);
+        var local = new LocalReminder(this, entry);
         _local[key] = local;
         ScheduleLocked(local);
     }
@@ -104,9 +107,9 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         var nextDue = entry.LastTickAt is { } last ? last + entry.Period : entry.StartAt;
         local.Pending = runtime.Scheduler.ScheduleAt(nextDue, static s =>
         {
-            var (service, l) = ((ReminderService, LocalReminder))s!;
-            _ = service.FireAsync(l); // never throws: failures are logged inside
-        }, (this, local));
+            var l = (LocalReminder)s!;
+            _ = l.Service.FireAsync(l); // never throws: failures are logged inside
+        }, local);
     }
 
     private async Task FireAsync(LocalReminder local)
@@ -122,7 +125,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         var status = new TickStatus(entry.StartAt, entry.Period, current, missed);
         try
         {
-            await runtime.DeliverReminder(entry.GrainId, entry.ReminderName, status);
+            await runtime.DeliverReminder(entry.GrainId, entry.ReminderName, local.TraceName, status);
         }
         catch (GrainNotHereException)
         {

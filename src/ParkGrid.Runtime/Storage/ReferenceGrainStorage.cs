@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ParkGrid.Runtime.Storage;
 
 /// <summary>
@@ -40,9 +43,12 @@ public sealed class ReferenceGrainStorage : IGrainStorage, ISynchronousGrainStor
     {
         lock (_lock)
         {
-            var stored = _entries.TryGetValue((stateName, grainId), out var e) ? e.Version : 0;
+            // Grains write their state at nearly every turn of a simulation: one lookup for the usual update.
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, (stateName, grainId));
+            var stored = Unsafe.IsNullRef(ref entry) ? 0 : entry.Version;
             if (stored != expectedVersion) throw InconsistentStateException.VersionMismatch(stateName, grainId, stored, expectedVersion);
-            _entries[(stateName, grainId)] = (state, stored + 1);
+            if (Unsafe.IsNullRef(ref entry)) _entries.Add((stateName, grainId), (state, 1));
+            else entry = (state, stored + 1);
             return stored + 1;
         }
     }
