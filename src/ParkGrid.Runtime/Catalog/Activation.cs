@@ -504,7 +504,8 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
                     {
                         m.TimedOut = true;
                         (expired ??= []).Add((m,
-                            $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: the grain started it but it has not finished; it is waiting on something, such as another grain's call that cannot run."));
+                            $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: the grain started it but it has not finished; it is waiting on something, such as another grain's call that cannot run. " +
+                            "If that call waits on this grain (a call cycle such as A → B → A), mark a method [AlwaysInterleave] or the grain [Reentrant], or break the cycle."));
                     }
                     else earliest = Math.Min(earliest, m.StartedMs);
                 }
