@@ -14,7 +14,8 @@ if (args.Length > 0 && args[0] is "simulate" or "merge")
     return root.Parse(args).Invoke();
 }
 
-var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+string[] valued = ["--budget", "--out", "--replications", "--scenario"]; // options that take the next argument
+var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !valued.Contains(args[i - 1]))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var budget = 300.0;
 string? outDir = null;
 var replications = 4;
