@@ -176,35 +176,8 @@ public sealed record KpiTally
     public KpiTally Subtract(KpiTally other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, Empty)) return this;
-        return new KpiTally
-        {
-            Cases = Cases - other.Cases,
-            OpenCases = OpenCases - other.OpenCases,
-            OpenOverdueCases = OpenOverdueCases - other.OpenOverdueCases,
-            Response = Response - other.Response,
-            Resolution = Resolution - other.Resolution,
-            Reopen = Reopen - other.Reopen,
-            Satisfaction = Satisfaction.Subtract(other.Satisfaction),
-            EnterpriseSatisfaction = SubtractMaps(EnterpriseSatisfaction, other.EnterpriseSatisfaction, (a, b) => a - b, s => s.Count == 0 && s.Sum == 0),
-            TimeToResolve = TimeToResolve.Subtract(other.TimeToResolve),
-            ClockOverdue = ClockOverdue - other.ClockOverdue,
-            Escalations = Escalations - other.Escalations,
-            SubstantiatedCases = SubstantiatedCases - other.SubstantiatedCases,
-            UnfoundedCases = UnfoundedCases - other.UnfoundedCases,
-            SubstantiatedByCategory = SubtractMaps(SubstantiatedByCategory, other.SubstantiatedByCategory, (a, b) => a - b, n => n == 0),
-            AccountabilityCases = AccountabilityCases - other.AccountabilityCases,
-            Enterprises = Enterprises - other.Enterprises,
-            Inspections = Inspections - other.Inspections,
-            InspectionVisits = InspectionVisits - other.InspectionVisits,
-            EnterpriseQuarters = EnterpriseQuarters - other.EnterpriseQuarters,
-            EnterpriseQuartersOverThreshold = EnterpriseQuartersOverThreshold - other.EnterpriseQuartersOverThreshold,
-            SubsidyOnTime = SubsidyOnTime - other.SubsidyOnTime,
-            SubsidyDelay = SubsidyDelay.Subtract(other.SubsidyDelay),
-            SubsidiesOverdue = SubsidiesOverdue - other.SubsidiesOverdue,
-            SupervisorUtilisation = SupervisorUtilisation - other.SupervisorUtilisation,
-            Departments = SubtractMaps(Departments, other.Departments, (a, b) => a.Subtract(b), d => d.IsEmpty),
-        };
+        // Replacing by nothing is subtracting: one field list for both (Replace's maps drop entries that reach zero).
+        return ReferenceEquals(other, Empty) ? this : Replace(other, Empty);
     }
 
     /// <summary>Replaces one contributor's part: <c>Subtract(previous).Combine(next)</c>.</summary>
@@ -248,10 +221,10 @@ public sealed record KpiTally
     }
 
     /// <summary>
-    /// <c>MergeMaps(SubtractMaps(map, previous), next)</c> with one change per key instead of two: a contributor's old and
-    /// new entries usually share their keys (its enterprise, category, department), and every change of an immutable map
-    /// copies a path of nodes. An entry that the subtraction empties is removed, or replaced by the new entry, exactly as
-    /// the two steps would do.
+    /// Takes <paramref name="previous"/>'s entries out of <paramref name="map"/> (each must be there; an entry that drops
+    /// to zero disappears) and merges <paramref name="next"/>'s in, with one change per key: a contributor's old and new
+    /// entries usually share their keys (its enterprise, category, department), and every change of an immutable map
+    /// copies a path of nodes. An entry emptied by the subtraction is removed, or replaced by the new entry.
     /// </summary>
     private static ImmutableSortedDictionary<TKey, TValue> ReplaceInMap<TKey, TValue>(
         ImmutableSortedDictionary<TKey, TValue> map, ImmutableSortedDictionary<TKey, TValue> previous, ImmutableSortedDictionary<TKey, TValue> next,
@@ -272,21 +245,6 @@ public sealed record KpiTally
         foreach (var (key, added) in next)
             if (!previous.ContainsKey(key))
                 result = result.SetItem(key, result.TryGetValue(key, out var existing) ? merge(existing, added) : added);
-        return result;
-    }
-
-    private static ImmutableSortedDictionary<TKey, TValue> SubtractMaps<TKey, TValue>(
-        ImmutableSortedDictionary<TKey, TValue> a, ImmutableSortedDictionary<TKey, TValue> b, Func<TValue, TValue, TValue> subtract, Func<TValue, bool> isZero) where TKey : notnull
-    {
-        var result = a;
-        foreach (var (key, value) in b)
-        {
-            if (!result.TryGetValue(key, out var existing))
-                throw new ArgumentException($"Cannot subtract the entry '{key}': the tally has none.", nameof(b));
-            var left = subtract(existing, value);
-            result = isZero(left) ? result.Remove(key) : result.SetItem(key, left);
-        }
-
         return result;
     }
 
