@@ -491,24 +491,22 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
                     busyWith ??= DescribeRunningLocked();
                     _mailbox.RemoveAt(i--);
                     (expired ??= []).Add((m,
-                        $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: it waited in the queue while {GrainId} was busy running {busyWith}. " +
-                        "If that call is itself waiting on this one (a call cycle such as A → B → A), mark a method [AlwaysInterleave] or the grain [Reentrant], or break the cycle."));
+                        $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: it waited in the queue while {GrainId} was busy running {busyWith}. {CycleAdvice}"));
                 }
                 else earliest = Math.Min(earliest, m.EnqueuedMs);
             }
             for (var i = 0; i < _asyncTurns.Count; i++)
+            {
+                var m = _asyncTurns[i];
+                if (!m.IsCall || m.TimedOut) continue;
+                if (m.StartedMs + timeoutMs <= nowMs)
                 {
-                    var m = _asyncTurns[i];
-                    if (!m.IsCall || m.TimedOut) continue;
-                    if (m.StartedMs + timeoutMs <= nowMs)
-                    {
-                        m.TimedOut = true;
-                        (expired ??= []).Add((m,
-                            $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: the grain started it but it has not finished; it is waiting on something, such as another grain's call that cannot run. " +
-                            "If that call waits on this grain (a call cycle such as A → B → A), mark a method [AlwaysInterleave] or the grain [Reentrant], or break the cycle."));
-                    }
-                    else earliest = Math.Min(earliest, m.StartedMs);
+                    m.TimedOut = true;
+                    (expired ??= []).Add((m,
+                        $"Call to {GrainId} {m.Describe()} timed out after {Format(timeoutMs)}: the grain started it but it has not finished; it is waiting on something, such as another grain's call that cannot run. {CycleAdvice}"));
                 }
+                else earliest = Math.Min(earliest, m.StartedMs);
+            }
             if (earliest == long.MaxValue)
             {
                 Watched = false;
@@ -523,6 +521,11 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             }
         return earliest;
     }
+
+    // Both kinds of timed-out call may be part of a cycle: a queued call behind a turn that waits on it, or a started call
+    // whose turn waits on a call queued behind it. Which of the two expires first in a pass is a matter of milliseconds.
+    private const string CycleAdvice =
+        "If that call is itself waiting on this one (a call cycle such as A → B → A), mark a method [AlwaysInterleave] or the grain [Reentrant], or break the cycle.";
 
     private string DescribeRunningLocked()
     {
