@@ -42,6 +42,10 @@ public sealed record RunOptions
 
     /// <summary>Called once the world is set up (before the first simulated day).</summary>
     public Action? OnSetupDone { get; init; }
+
+    /// <summary>Time every grain call on the wall clock (the runtime's per-method latency, read in <see cref="OnFinished"/>).
+    /// Off by default: two clock reads per turn buy nothing a simulation reports.</summary>
+    public bool TimeCalls { get; init; }
 }
 
 /// <summary>Runs one replication of one policy on its own deterministic host, on the calling thread.</summary>
@@ -69,6 +73,7 @@ public static class ReplicationRunner
                 o.CollectionQuantum = Duration.FromHours(1);
             });
         using var host = builder.BuildDeterministic(scenario.StartInstant);
+        host.Runtime.Statistics.LatencyProfiling = options.TimeCalls; // calls are still counted
         run.Factory = host.GrainFactory;
         host.Run(() => Setup(scenario, run, host.GrainFactory));
         host.RunReady();

@@ -50,8 +50,9 @@ public abstract class Grain
     protected IGrainTimer RegisterGrainTimer<TState>(Func<TState, CancellationToken, Task> callback, TState state, GrainTimerOptions options) =>
         Context.RegisterTimer((s, ct) => callback((TState)s!, ct), state, options);
 
+    // The callback is the timer's state: no closure and no second delegate per timer (simulations register one per event).
     protected IGrainTimer RegisterGrainTimer(Func<CancellationToken, Task> callback, GrainTimerOptions options) =>
-        Context.RegisterTimer((_, ct) => callback(ct), null, options);
+        Context.RegisterTimer(static (s, ct) => ((Func<CancellationToken, Task>)s!)(ct), callback, options);
 
     /// <summary>Registers (or reschedules) a durable reminder; the grain must implement <see cref="IRemindable"/>.</summary>
     protected Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, Duration dueTime, Duration period) =>

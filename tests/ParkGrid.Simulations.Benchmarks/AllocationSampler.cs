@@ -1,14 +1,23 @@
 using System.Diagnostics.Tracing;
+using System.Globalization;
 
 /// <summary>
-/// Samples allocations by type through the runtime's own GC AllocationTick event (one event per ~100 KB allocated),
-/// in process: no external profiler needed. Opt-in (<c>--allocations</c>): listening costs a little time.
+/// Listens to the runtime's own GC events, in process (no external profiler needed): samples allocations by type
+/// through AllocationTick (one event per ~100 KB allocated), and times each collection by generation with the bytes
+/// it promoted (copying survivors is most of what a collection costs). Opt-in (<c>--allocations</c>): listening costs a little time.
 /// </summary>
 internal sealed class AllocationSampler : EventListener
 {
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly Dictionary<string, long> _bytesByType = new(StringComparer.Ordinal);
     private readonly object _lock = new();
+
+    // Per generation collected (0, 1, 2): collections, seconds from start to end, bytes promoted out of the oldest generation collected.
+    private readonly int[] _collections = new int[3];
+    private readonly double[] _collectionSeconds = new double[3];
+    private readonly long[] _promotedBytes = new long[3];
+    private int _collecting; // the generation of the collection under way (events of one collection arrive in order)
+    private DateTime _collectionStart;
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -17,21 +26,52 @@ internal sealed class AllocationSampler : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventName != "GCAllocationTick_V4" || e.Payload is null || e.PayloadNames is null) return;
-        var type = e.Payload[e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
-        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
-        lock (_lock) _bytesByType[type] = _bytesByType.GetValueOrDefault(type) + amount;
+        if (e.Payload is null || e.PayloadNames is null) return;
+        long Field(string name) => Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf(name)], CultureInfo.InvariantCulture);
+        lock (_lock)
+        {
+            switch (e.EventName)
+            {
+                case "GCStart_V2":
+                    _collecting = (int)Math.Min(2, Field("Depth"));
+                    _collectionStart = e.TimeStamp;
+                    break;
+                case "GCHeapStats_V2":
+                    _promotedBytes[_collecting] += Field("TotalPromotedSize" + _collecting);
+                    break;
+                case "GCEnd_V1":
+                    _collections[_collecting]++;
+                    _collectionSeconds[_collecting] += (e.TimeStamp - _collectionStart).TotalSeconds;
+                    break;
+                case "GCAllocationTick_V4":
+                    var type = e.Payload[e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+                    _bytesByType[type] = _bytesByType.GetValueOrDefault(type) + Field("AllocationAmount64");
+                    break;
+            }
+        }
     }
 
     public void Reset()
     {
-        lock (_lock) _bytesByType.Clear();
+        lock (_lock)
+        {
+            _bytesByType.Clear();
+            Array.Clear(_collections);
+            Array.Clear(_collectionSeconds);
+            Array.Clear(_promotedBytes);
+        }
     }
 
     public void Print(int top)
     {
         List<KeyValuePair<string, long>> rows;
-        lock (_lock) rows = [.. _bytesByType.OrderByDescending(kv => kv.Value)];
+        lock (_lock)
+        {
+            rows = [.. _bytesByType.OrderByDescending(kv => kv.Value)];
+            Console.WriteLine("  collections by generation (time from start to end; MiB promoted per collection):");
+            for (var g = 0; g < 3; g++)
+                Console.WriteLine($"    gen{g}: {_collections[g],4} taking {_collectionSeconds[g],6:0.00} s; {_promotedBytes[g] / 1048576.0 / Math.Max(1, _collections[g]),6:N0} MiB promoted each");
+        }
         var total = rows.Sum(r => r.Value);
         Console.WriteLine($"  sampled allocations by type (GC AllocationTick, {total / 1048576.0:N0} MiB sampled), top {top}:");
         foreach (var (type, bytes) in rows.Take(top))

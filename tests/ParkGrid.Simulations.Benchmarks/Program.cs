@@ -4,7 +4,8 @@ using ParkGrid.Simulations;
 
 // Simulation benchmarks (Stopwatch; run in Release):
 //   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR] [--scenario FILE] [--allocations]
-// With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory.
+// With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory;
+// --allocations adds the collections by generation and the allocations by type. DOTNET_gcServer=1 runs it on server GC.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] is "simulate" or "merge")
 {
@@ -34,7 +35,8 @@ using var sampler = args.Contains("--allocations") ? new AllocationSampler() : n
 
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
-Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
+                  $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (DOTNET_gcServer=1 selects server GC)");
 
 if (Want("events") || Want("xiangan"))
 {
@@ -91,6 +93,7 @@ static void Single(string label, Scenario s, double budget, AllocationSampler? s
         OnDay = d => days = d,
         Continue = _ => watch.Elapsed.TotalSeconds < budget,
         OnFinished = host => methods = host.Runtime.Statistics.Methods(),
+        TimeCalls = breakdown,
     });
     var wall = watch.Elapsed;
     var simulate = wall - setup;

@@ -103,4 +103,21 @@ public sealed class DeterminismTests
         Assert.True(joint.Kpis["inspections_per_enterprise_quarter"] < baseline.Kpis["inspections_per_enterprise_quarter"],
             $"joint inspection merges visits: {joint.Kpis["inspections_per_enterprise_quarter"]} vs {baseline.Kpis["inspections_per_enterprise_quarter"]}");
     }
+
+    [Fact]
+    public void Calls_are_timed_only_when_asked_and_timing_changes_no_outcome()
+    {
+        var s = TestScenarios.Parse();
+        IReadOnlyList<ParkGrid.Runtime.Metrics.MethodStatistics> untimed = [], timed = [];
+        var plain = ReplicationRunner.Run(s, 0, 0, new RunOptions { OnFinished = h => untimed = h.Runtime.Statistics.Methods() });
+        var measured = ReplicationRunner.Run(s, 0, 0, new RunOptions { TimeCalls = true, OnFinished = h => timed = h.Runtime.Statistics.Methods() });
+
+        // Counted either way, timed only on request.
+        Assert.Contains(untimed, m => m.Calls > 0);
+        Assert.All(untimed, m => Assert.Equal(TimeSpan.Zero, m.Mean));
+        Assert.Contains(timed, m => m.Mean > TimeSpan.Zero);
+        Assert.Equal(untimed.Sum(m => m.Calls), timed.Sum(m => m.Calls));
+        Assert.Equal(plain.Turns, measured.Turns);
+        Assert.Equal(plain.Kpis, measured.Kpis);
+    }
 }
