@@ -17,12 +17,14 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 {
     private readonly IReadOnlyDictionary<string, IGrainStorage> _storages;
     private readonly IGrainStorage _defaultStorage;
+    private readonly bool _singleThreaded;
 
     internal GrainRuntime(TurnScheduler scheduler, RuntimeOptions options, GrainRegistry registry, IGrainStorage defaultStorage,
         IReadOnlyDictionary<string, IGrainStorage> storages, IReminderTable reminderTable, ILogger? logger)
     {
         options.Validate();
         Scheduler = scheduler;
+        _singleThreaded = scheduler.IsSingleThreaded;
         Options = options;
         Registry = registry;
         _defaultStorage = defaultStorage;
@@ -74,6 +76,8 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 
     private Task Invoke<TResult>(GrainReference target, GrainRequest request, bool isVoid)
     {
+        // A single-threaded runtime takes no locks (see Gate), so a call from another thread is refused before it touches anything.
+        if (_singleThreaded) Scheduler.EnsureOwnerThread();
         // The reference remembers its activation; only a new reference or a deactivated grain costs a lookup.
         var activation = target.InvokerCache as Activation;
         while (true)

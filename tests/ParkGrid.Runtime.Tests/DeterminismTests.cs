@@ -71,6 +71,18 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void The_deterministic_host_refuses_another_thread_even_for_an_idle_active_grain()
+    {
+        // An idle activation would run the call inline, on the caller's thread; the host takes no locks, so it must refuse first.
+        using var host = TestHosts.Deterministic();
+        var counter = host.GrainFactory.GetGrain<ICounterGrain>("x");
+        host.Run(() => counter.Increment());
+        var error = Assert.Throws<AggregateException>(() => Task.Run(() => counter.Increment()).Wait());
+        Assert.Contains("single-threaded", error.InnerException!.Message);
+        Assert.Equal(1, host.Run(() => counter.Get()));
+    }
+
+    [Fact]
     public void Virtual_time_does_not_move_backwards()
     {
         using var host = new GrainHostBuilder().AddGrain<ICounterGrain, CounterGrain>().BuildDeterministic(TestHosts.Start);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using ParkGrid.Runtime.Metrics;
+using ParkGrid.Runtime.Scheduling;
 using ParkGrid.Runtime.Timers;
 
 namespace ParkGrid.Runtime.Catalog;
@@ -22,10 +23,10 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private readonly GrainRuntime _runtime;
     private readonly GrainClass _class;
     private readonly MessageQueue _mailbox = new();
-    private object _lock => _mailbox; // the mailbox is private and always there: no extra lock object per activation
+    private readonly bool _concurrent; // false on the deterministic host: one thread, no locks (see Gate)
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
-    private SmallList<Message> _asyncTurns; // guarded by _lock
-    // The timers, in registration order, in a ring linked through the timers themselves (guarded by _lock): no
+    private SmallList<Message> _asyncTurns; // guarded by Locked()
+    // The timers, in registration order, in a ring linked through the timers themselves (guarded by Locked()): no
     // list to allocate, removal is O(1) (some grains hold many timers, and one-shots leave the list after their
     // tick), and one field per activation (the last timer is the first one's previous).
     private GrainTimer? _firstTimer;
@@ -39,16 +40,23 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private int _runningReadOnly;
     private long _lastActivityMs;
     private long _keepAliveUntilMs;
-    internal bool Watched;      // guarded by _lock; see CallWatchdog
+    internal bool Watched;      // guarded by Locked(); see CallWatchdog
     internal bool InCollector;  // guarded by the collector's lock
 
     public Activation(GrainRuntime runtime, GrainClass grainClass, GrainId grainId)
     {
         _runtime = runtime;
         _class = grainClass;
+        _concurrent = !runtime.Scheduler.IsSingleThreaded;
         GrainId = grainId;
         Status = ActivationStatus.Activating;
     }
+
+    // The mailbox is private and always there: no extra lock object per activation.
+    private Gate Locked() => new(_mailbox, _concurrent);
+
+    /// <summary>Turns may run on several threads (the live host): the runtime's locks are taken.</summary>
+    internal bool Concurrent => _concurrent;
 
     public GrainId GrainId { get; }
     public object? GrainInstance { get; private set; }
@@ -96,14 +104,14 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid)
             throw new InvalidOperationException($"{GrainId} is deactivating; it cannot register a timer.");
         var timer = new GrainTimer(this, callback, state, options);
-        lock (_lock) AddTimerLocked(timer);
+        using (Locked()) AddTimerLocked(timer);
         timer.Start();
         return timer;
     }
 
     internal void RemoveTimer(GrainTimer timer)
     {
-        lock (_lock)
+        using (Locked())
         {
             if (!timer.InTimerList) return;
             if (timer.NextTimer == timer) _firstTimer = null;
@@ -140,7 +148,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     /// <summary>Lists a timer again that left the list when it had nothing more to do; false if this activation is deactivating.</summary>
     internal bool TryRelistTimer(GrainTimer timer)
     {
-        lock (_lock)
+        using (Locked())
         {
             if (Status is ActivationStatus.Deactivating or ActivationStatus.Invalid) return false;
             AddTimerLocked(timer);
@@ -161,21 +169,23 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     public void DeactivateOnIdle()
     {
-        lock (_lock) _deactivateOnIdle = true;
+        using (Locked()) _deactivateOnIdle = true;
     }
 
     public void DelayDeactivation(Duration period)
     {
         var until = _runtime.Scheduler.NowMilliseconds + (long)period.TotalMilliseconds;
-        lock (_lock) _keepAliveUntilMs = Math.Max(_keepAliveUntilMs, until);
+        using (Locked()) _keepAliveUntilMs = Math.Max(_keepAliveUntilMs, until);
     }
 
     // ---- SynchronizationContext: continuations of this grain's awaits come back here ------------
 
     public override void Post(SendOrPostCallback d, object? state)
     {
+        // Without locks (one thread), a continuation completed elsewhere is refused before it touches the queue.
+        if (!_concurrent) _runtime.Scheduler.EnsureOwnerThread();
         bool schedule;
-        lock (_lock)
+        using (Locked())
         {
             (_continuations ??= new()).Enqueue((d, state));
             schedule = !_executing;
@@ -199,7 +209,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     public Task? TryCall<TResult>(GrainRequest request, bool isVoid)
     {
         var method = request.Method;
-        lock (_lock)
+        using (Locked())
         {
             if (Status == ActivationStatus.Invalid) return null;
             if (!CanRunInline(method))
@@ -259,7 +269,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             StartTimestamp = start,
             StartedMs = _runtime.Scheduler.NowMilliseconds,
         };
-        lock (_lock)
+        using (Locked())
         {
             _asyncTurns.Add(message);
             _runtime.Watchdog.Watch(this);
@@ -273,7 +283,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private void ReleaseAfterInline()
     {
         bool schedule;
-        lock (_lock)
+        using (Locked())
         {
             schedule = HasWorkLocked();
             _executing = schedule;
@@ -284,7 +294,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     /// <summary>Queues a message that is already built (forwarded calls, timer ticks, reminders). False if this activation is gone.</summary>
     public bool TryEnqueue(Message message)
     {
-        lock (_lock)
+        using (Locked())
         {
             if (Status == ActivationStatus.Invalid) return false;
             EnqueueLocked(message);
@@ -318,7 +328,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             {
                 Message? message = null;
                 (SendOrPostCallback Callback, object? State) continuation = default;
-                lock (_lock)
+                using (Locked())
                 {
                     if (budget == 0 && HasWorkLocked())
                     {
@@ -415,7 +425,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             EndTurn(message, turn);
             return;
         }
-        lock (_lock)
+        using (Locked())
         {
             _asyncTurns.Add(message);
             if (message.IsCall) _runtime.Watchdog.Watch(this);
@@ -428,12 +438,12 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     internal void EndTurn(Message message, Task turn)
     {
-        lock (_lock) _asyncTurns.Remove(message);
+        using (Locked()) _asyncTurns.Remove(message);
         FinishTurn(message.IsReadOnly, message.IsExclusive, message.CountsAsActivity, turn);
         if (message.Method is { } method) Record(method, message.StartTimestamp, !turn.IsCompletedSuccessfully);
         message.Complete(turn);
         bool schedule;
-        lock (_lock)
+        using (Locked())
         {
             schedule = !_executing && HasWorkLocked();
             if (schedule) _executing = true;
@@ -452,7 +462,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     /// <summary>Bookkeeping common to every finished turn; may queue a deactivation.</summary>
     private void FinishTurn(bool readOnly, bool exclusive, bool countsAsActivity, Task turn)
     {
-        lock (_lock)
+        using (Locked())
         {
             _running--;
             if (readOnly) _runningReadOnly--;
@@ -479,7 +489,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         List<(Message Message, string Reason)>? expired = null;
         var earliest = long.MaxValue;
-        lock (_lock)
+        using (Locked())
         {
             string? busyWith = null; // described only when a queued call times out: this runs on every watchdog pass
             for (var i = 0; i < _mailbox.Count; i++)
@@ -540,7 +550,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     /// <summary>Queues the activation turn at the front; called once by whoever created this activation.</summary>
     internal void BeginActivation()
     {
-        lock (_lock)
+        using (Locked())
         {
             _mailbox.PushFront(new ActivateTurn());
             if (!_executing)
@@ -572,7 +582,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
             GrainInstance = _class.Create(this);
             for (var i = 0; i < _states.Count; i++) await _states[i].ReadAsync();
             if (GrainInstance is Grain grain) await grain.OnActivateAsync(CancellationToken.None);
-            lock (_lock)
+            using (Locked())
             {
                 Status = ActivationStatus.Valid;
                 _lastActivityMs = _runtime.Scheduler.NowMilliseconds;
@@ -584,7 +594,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         {
             var error = new GrainActivationException($"Activating {GrainId} ({_class.Type.Name}) failed: {e.Message}", e);
             Message[] waiting;
-            lock (_lock)
+            using (Locked())
             {
                 Status = ActivationStatus.Invalid;
                 waiting = _mailbox.TakeAll();
@@ -599,7 +609,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     /// <summary>Queues a deactivation unless one is queued already; returns its completion.</summary>
     internal Task RequestDeactivation(DeactivationReason reason)
     {
-        lock (_lock)
+        using (Locked())
         {
             if (Status == ActivationStatus.Invalid) return Task.CompletedTask;
             return RequestDeactivationLocked(reason, front: false);
@@ -646,7 +656,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         finally
         {
             Message[] leftovers;
-            lock (_lock)
+            using (Locked())
             {
                 Status = ActivationStatus.Invalid;
                 leftovers = _mailbox.TakeAll();
@@ -668,7 +678,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         GrainTimer? only = null;
         GrainTimer[]? several = null;
-        lock (_lock)
+        using (Locked())
         {
             // Disposing removes the timer from the list: iterate over a copy, made only if there are several.
             if (_firstTimer is null) return;
@@ -693,7 +703,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     /// <summary>If idle past the collection age, queues a deactivation; returns when to look again (or null if gone).</summary>
     internal long? TryCollect(long nowMs, long ageMs)
     {
-        lock (_lock)
+        using (Locked())
         {
             if (Status != ActivationStatus.Valid || _deactivation is not null) return null;
             var expiry = Math.Max(_lastActivityMs + ageMs, _keepAliveUntilMs);

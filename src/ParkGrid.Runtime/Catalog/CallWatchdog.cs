@@ -1,3 +1,5 @@
+using ParkGrid.Runtime.Scheduling;
+
 namespace ParkGrid.Runtime.Catalog;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace ParkGrid.Runtime.Catalog;
 internal sealed class CallWatchdog(GrainRuntime runtime)
 {
     private readonly object _lock = new();
+    private Gate Locked() => new(_lock, !runtime.Scheduler.IsSingleThreaded);
     private readonly HashSet<Activation> _watched = [];
     private Scheduling.ScheduledCallback? _sweep;
     private long _sweepAtMs = long.MaxValue;
@@ -19,7 +22,7 @@ internal sealed class CallWatchdog(GrainRuntime runtime)
     {
         if (activation.Watched) return;
         activation.Watched = true;
-        lock (_lock)
+        using (Locked())
         {
             _watched.Add(activation);
             ArmLocked(runtime.Scheduler.NowMilliseconds + TimeoutMs);
@@ -29,7 +32,7 @@ internal sealed class CallWatchdog(GrainRuntime runtime)
     /// <summary>Called under the activation's lock when nothing waits there any more.</summary>
     public void Forget(Activation activation)
     {
-        lock (_lock) _watched.Remove(activation);
+        using (Locked()) _watched.Remove(activation);
     }
 
     private void ArmLocked(long atMs)
@@ -44,7 +47,7 @@ internal sealed class CallWatchdog(GrainRuntime runtime)
     private void Sweep()
     {
         Activation[] watched;
-        lock (_lock)
+        using (Locked())
         {
             _sweep = null;
             _sweepAtMs = long.MaxValue;
@@ -55,11 +58,11 @@ internal sealed class CallWatchdog(GrainRuntime runtime)
         foreach (var activation in watched)
             earliest = Math.Min(earliest, activation.ExpireWaitingCalls(now, TimeoutMs, this));
         if (earliest != long.MaxValue)
-            lock (_lock) ArmLocked(earliest + TimeoutMs);
+            using (Locked()) ArmLocked(earliest + TimeoutMs);
     }
 
     public int WatchedCount
     {
-        get { lock (_lock) return _watched.Count; }
+        get { using (Locked()) return _watched.Count; }
     }
 }

@@ -12,6 +12,7 @@ namespace ParkGrid.Runtime.Reminders;
 internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table)
 {
     private readonly object _lock = new();
+    private Gate Locked() => new(_lock, !runtime.Scheduler.IsSingleThreaded);
     private readonly Dictionary<(GrainId, string), LocalReminder> _local = new();
     private bool _stopped;
 
@@ -26,13 +27,13 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
 
     public int Scheduled
     {
-        get { lock (_lock) return _local.Count; }
+        get { using (Locked()) return _local.Count; }
     }
 
     /// <summary>Loads and schedules the rows of the grains <paramref name="belongs"/> selects (all when null).</summary>
     public async Task StartAsync(Func<GrainId, bool>? belongs = null)
     {
-        lock (_lock) _stopped = false;
+        using (Locked()) _stopped = false;
         await LoadAsync(belongs ?? (_ => true));
     }
 
@@ -40,7 +41,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
     public async Task LoadAsync(Func<GrainId, bool> belongs)
     {
         var rows = await table.ReadAllAsync();
-        lock (_lock)
+        using (Locked())
             foreach (var row in rows)
                 if (belongs(row.GrainId) && !_local.ContainsKey((row.GrainId, row.ReminderName))) ReplaceLocked(row);
     }
@@ -48,7 +49,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
     /// <summary>Stops the reminders of grains this runtime no longer serves; their rows stay for the next owner.</summary>
     public void Unload(Func<GrainId, bool> belongs)
     {
-        lock (_lock)
+        using (Locked())
             foreach (var key in _local.Keys.Where(k => belongs(k.Item1)).ToList())
             {
                 _local[key].Pending?.Cancel();
@@ -58,7 +59,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
 
     public void Stop()
     {
-        lock (_lock)
+        using (Locked())
         {
             _stopped = true;
             foreach (var local in _local.Values) local.Pending?.Cancel();
@@ -74,14 +75,14 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         var startAt = runtime.Scheduler.Clock.GetCurrentInstant() + dueTime;
         var version = await table.UpsertRowAsync(grainId, name, startAt, period);
         var entry = new ReminderEntry(grainId, name, startAt, period, version);
-        lock (_lock) ReplaceLocked(entry);
+        using (Locked()) ReplaceLocked(entry);
         return entry;
     }
 
     public async Task UnregisterAsync(GrainId grainId, IGrainReminder reminder)
     {
         var row = await table.ReadRowAsync(grainId, reminder.ReminderName);
-        lock (_lock)
+        using (Locked())
             if (_local.Remove((grainId, reminder.ReminderName), out var local)) local.Pending?.Cancel();
         if (row is not null && !await table.RemoveRowAsync(grainId, reminder.ReminderName, row.Version))
             throw new InvalidOperationException($"Reminder '{reminder.ReminderName}' of {grainId} changed while it was being removed; read it again and retry.");
@@ -145,7 +146,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
             // The tick was delivered; if this record is lost it is reported again after a restart (handlers are idempotent).
             runtime.Logger.LogError(e, "Recording tick {Tick} of reminder {Reminder} of {GrainId} failed", current, entry.ReminderName, entry.GrainId);
         }
-        lock (_lock)
+        using (Locked())
         {
             if (_stopped || !_local.TryGetValue((entry.GrainId, entry.ReminderName), out var still) || !ReferenceEquals(still, local)) return;
             local.Entry = entry with { LastTickAt = current };

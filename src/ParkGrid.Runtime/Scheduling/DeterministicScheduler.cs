@@ -49,6 +49,10 @@ public sealed class DeterministicScheduler : TurnScheduler
     public override ScheduledCallback ScheduleAfterMilliseconds(long milliseconds, Action<object?> callback, object? state) =>
         ScheduleAt(_clock.Now + Duration.FromMilliseconds(milliseconds), callback, state);
 
+    public override bool IsSingleThreaded => true;
+
+    public override void EnsureOwnerThread() => CheckThread();
+
     /// <summary>The thread that runs this scheduler; by default the one that created it.</summary>
     public void TakeOwnership() => _ownerThread = Environment.CurrentManagedThreadId;
 

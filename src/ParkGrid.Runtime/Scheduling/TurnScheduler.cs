@@ -22,6 +22,14 @@ public abstract class TurnScheduler
 
     /// <summary>Calls <paramref name="callback"/> after <paramref name="milliseconds"/> of bookkeeping time (see <see cref="NowMilliseconds"/>).</summary>
     public abstract ScheduledCallback ScheduleAfterMilliseconds(long milliseconds, Action<object?> callback, object? state);
+
+    /// <summary>Everything runs on one thread, which <see cref="EnsureOwnerThread"/> enforces: the runtime then takes no locks.</summary>
+    public virtual bool IsSingleThreaded => false;
+
+    /// <summary>Throws if the calling thread may not use this scheduler (only a single-threaded scheduler has an owner).</summary>
+    public virtual void EnsureOwnerThread()
+    {
+    }
 }
 
 /// <summary>A pending scheduled callback; cancel it to prevent it from running.</summary>

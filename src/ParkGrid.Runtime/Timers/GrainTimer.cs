@@ -31,10 +31,11 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     internal bool InTimerList;
 
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
+    private Gate Locked() => new(_lock, activation.Concurrent);
 
     public void Start()
     {
-        lock (_lock) ArmLocked(_options.DueTime);
+        using (Locked()) ArmLocked(_options.DueTime);
     }
 
     private void ArmLocked(Duration delay)
@@ -45,7 +46,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
 
     private void OnDue()
     {
-        lock (_lock)
+        using (Locked())
         {
             _pending = null;
             if (_disposed.IsCancellationRequested) return;
@@ -65,7 +66,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     /// <summary>The activation has finished with this tick's turn (or dropped it): the message may be queued again.</summary>
     private void TurnEnded()
     {
-        lock (_lock)
+        using (Locked())
         {
             _inMailbox = _dueWhileInMailbox && !_disposed.IsCancellationRequested;
             _dueWhileInMailbox = false;
@@ -138,7 +139,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     /// <summary>Arms the next tick once this one has finished, so that ticks never overlap.</summary>
     private void TickEnded()
     {
-        lock (_lock)
+        using (Locked())
         {
             _ticking = false;
             var next = _dueAfterTick ?? _options.Period;
@@ -158,7 +159,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     {
         if (dueTime < Duration.Zero || period <= Duration.Zero)
             throw new ArgumentOutOfRangeException(nameof(dueTime), $"A grain timer needs a due time ≥ 0 and a period > 0; got due {dueTime}, period {period}.");
-        lock (_lock)
+        using (Locked())
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
             _options = _options with { DueTime = dueTime, Period = period };
@@ -177,7 +178,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
 
     public void Dispose()
     {
-        lock (_lock)
+        using (Locked())
         {
             if (_disposed.IsCancellationRequested) return;
             _disposed.Cancel();
