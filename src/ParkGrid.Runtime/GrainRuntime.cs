@@ -17,14 +17,13 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 {
     private readonly IReadOnlyDictionary<string, IGrainStorage> _storages;
     private readonly IGrainStorage _defaultStorage;
-    private readonly bool _singleThreaded;
 
     internal GrainRuntime(TurnScheduler scheduler, RuntimeOptions options, GrainRegistry registry, IGrainStorage defaultStorage,
         IReadOnlyDictionary<string, IGrainStorage> storages, IReminderTable reminderTable, ILogger? logger)
     {
         options.Validate();
         Scheduler = scheduler;
-        _singleThreaded = scheduler.IsSingleThreaded;
+        Concurrent = !scheduler.IsSingleThreaded;
         Options = options;
         Registry = registry;
         _defaultStorage = defaultStorage;
@@ -40,6 +39,16 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
     }
 
     internal TurnScheduler Scheduler { get; }
+
+    /// <summary>Turns may run on several threads (the live host), so the runtime's locks are taken; false on the
+    /// deterministic host, whose one thread needs none (see <see cref="Scheduling.Gate"/>).</summary>
+    internal bool Concurrent { get; }
+
+    /// <summary>Without locks, a call or continuation from another thread is refused before it touches anything.</summary>
+    internal void RefuseOtherThreads()
+    {
+        if (!Concurrent) Scheduler.EnsureOwnerThread();
+    }
     internal RuntimeOptions Options { get; }
     internal GrainRegistry Registry { get; }
     internal ILogger Logger { get; }
@@ -76,8 +85,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainCallInvoker
 
     private Task Invoke<TResult>(GrainReference target, GrainRequest request, bool isVoid)
     {
-        // A single-threaded runtime takes no locks (see Gate), so a call from another thread is refused before it touches anything.
-        if (_singleThreaded) Scheduler.EnsureOwnerThread();
+        RefuseOtherThreads();
         // The reference remembers its activation; only a new reference or a deactivated grain costs a lookup.
         var activation = target.InvokerCache as Activation;
         while (true)

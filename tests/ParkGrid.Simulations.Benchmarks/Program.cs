@@ -30,7 +30,7 @@ for (var i = 0; i < args.Length - 1; i++)
 }
 if (scenarioFile is not null && parts.Count == 0) parts.Add("scenario");
 
-// --allocations: sample allocations by type during the single-replication parts and print the top ones.
+// --allocations: time the collections by generation and sample allocations by type during the single-replication parts.
 using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
 
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);

@@ -23,7 +23,6 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     private readonly GrainRuntime _runtime;
     private readonly GrainClass _class;
     private readonly MessageQueue _mailbox = new();
-    private readonly bool _concurrent; // false on the deterministic host: one thread, no locks (see Gate)
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
     private SmallList<Message> _asyncTurns; // guarded by Locked()
     // The timers, in registration order, in a ring linked through the timers themselves (guarded by Locked()): no
@@ -47,16 +46,12 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
     {
         _runtime = runtime;
         _class = grainClass;
-        _concurrent = !runtime.Scheduler.IsSingleThreaded;
         GrainId = grainId;
         Status = ActivationStatus.Activating;
     }
 
     // The mailbox is private and always there: no extra lock object per activation.
-    private Gate Locked() => new(_mailbox, _concurrent);
-
-    /// <summary>Turns may run on several threads (the live host): the runtime's locks are taken.</summary>
-    internal bool Concurrent => _concurrent;
+    private Gate Locked() => new(_mailbox, _runtime.Concurrent);
 
     public GrainId GrainId { get; }
     public object? GrainInstance { get; private set; }
@@ -182,8 +177,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
 
     public override void Post(SendOrPostCallback d, object? state)
     {
-        // Without locks (one thread), a continuation completed elsewhere is refused before it touches the queue.
-        if (!_concurrent) _runtime.Scheduler.EnsureOwnerThread();
+        _runtime.RefuseOtherThreads();
         bool schedule;
         using (Locked())
         {

@@ -10,7 +10,7 @@ namespace ParkGrid.Runtime.Catalog;
 internal sealed class CallWatchdog(GrainRuntime runtime)
 {
     private readonly object _lock = new();
-    private Gate Locked() => new(_lock, !runtime.Scheduler.IsSingleThreaded);
+    private Gate Locked() => new(_lock, runtime.Concurrent);
     private readonly HashSet<Activation> _watched = [];
     private Scheduling.ScheduledCallback? _sweep;
     private long _sweepAtMs = long.MaxValue;

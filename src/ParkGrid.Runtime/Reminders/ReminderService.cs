@@ -12,7 +12,7 @@ namespace ParkGrid.Runtime.Reminders;
 internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table)
 {
     private readonly object _lock = new();
-    private Gate Locked() => new(_lock, !runtime.Scheduler.IsSingleThreaded);
+    private Gate Locked() => new(_lock, runtime.Concurrent);
     private readonly Dictionary<(GrainId, string), LocalReminder> _local = new();
     private bool _stopped;
 

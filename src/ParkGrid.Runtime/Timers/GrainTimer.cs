@@ -31,7 +31,7 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     internal bool InTimerList;
 
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
-    private Gate Locked() => new(_lock, activation.Concurrent);
+    private Gate Locked() => new(_lock, activation.Runtime.Concurrent);
 
     public void Start()
     {
