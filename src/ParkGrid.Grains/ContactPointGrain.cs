@@ -53,6 +53,10 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
     private readonly IPersistentState<ContactPointState> _state;
     private readonly WorkingDayCalendar _calendar;
 
+    // Every round calls the same enterprises again: a kept proxy remembers its activation, a new one costs an allocation
+    // and a lookup per visit (visits are the commonest call of a simulation).
+    private readonly Dictionary<string, IEnterpriseGrain> _enterpriseGrains = new(StringComparer.Ordinal);
+
     public ContactPointGrain([PersistentState("contact-point")] IPersistentState<ContactPointState> state, WorkingDayCalendar calendar)
     {
         _state = state;
@@ -85,6 +89,7 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
         S.LiaisonId = setup.LiaisonId;
         S.SupervisorCadreId = setup.SupervisorCadreId;
         S.Enterprises = enterprises;
+        _enterpriseGrains.Clear();
         S.CapacityPerRound = setup.VisitCapacityPerRound;
         S.Cadence = policy.VisitCadence;
         S.Anchor = setup.FirstVisitOn ?? ChinaTime.DateOf(Now);
@@ -171,10 +176,14 @@ public sealed class ContactPointGrain : Grain, IContactPointGrain
 
         var raised = new List<string>();
         int resolved = 0, reopened = 0;
+        VisitRequest? plain = null; // one request for every enterprise with no follow-up due (requests are immutable)
         foreach (var enterpriseId in visited)
         {
             var due = FollowUpsOf(followUps, enterpriseId);
-            var outcome = await GrainFactory.GetGrain<IEnterpriseGrain>(enterpriseId).Visit(new VisitRequest(Id, cadre, due));
+            var request = due.Length == 0 ? plain ??= new VisitRequest(Id, cadre, due) : new VisitRequest(Id, cadre, due);
+            if (!_enterpriseGrains.TryGetValue(enterpriseId, out var enterprise))
+                _enterpriseGrains[enterpriseId] = enterprise = GrainFactory.GetGrain<IEnterpriseGrain>(enterpriseId);
+            var outcome = await enterprise.Visit(request);
             raised.AddRange(outcome.RaisedCaseIds);
             foreach (var verdict in outcome.Verdicts)
             {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 using ParkGrid.Domain;
 using ParkGrid.Domain.Cases;
@@ -14,7 +15,15 @@ public sealed class DepartmentState
     public string? Name { get; set; }
 
     /// <summary>The sum of its cases' department contributions (assignments, rectification on time, satisfaction, escalations).</summary>
-    public DepartmentTally Tally { get; set; } = DepartmentTally.Empty;
+    [JsonIgnore]
+    public RunningDepartmentTally Running { get; private set; } = new();
+
+    /// <summary>The running tally as stored: built when read, read back into <see cref="Running"/>.</summary>
+    public DepartmentTally Tally
+    {
+        get => Running.ToTally();
+        set => Running = new RunningDepartmentTally(value);
+    }
 
     public Dictionary<string, CaseSummary> Open { get; set; } = new(StringComparer.Ordinal);
     public DeliveryLedger Ledger { get; set; } = new();
@@ -133,7 +142,7 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
         if (!S.Ledger.Accept(c.CaseId, report.Revision, active: mine && !c.Closed)) return;
         var before = report.Previous.Departments.GetValueOrDefault(Id) ?? DepartmentTally.Empty;
         var after = report.Current.Departments.GetValueOrDefault(Id) ?? DepartmentTally.Empty;
-        S.Tally = S.Tally.Subtract(before).Combine(after);
+        S.Running.Replace(before, after);
         var addressed = report.Escalations.Where(e => e.DepartmentId == Id).ToArray();
         foreach (var e in addressed.Skip(Math.Max(0, before.Escalations.Total)))
             S.RecentEscalations.Add(new EscalationNotice(c.CaseId, c.ParkId, c.EnterpriseId, e));
@@ -148,9 +157,12 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
     public Task<IReadOnlyList<CaseSummary>> ListAssignments(CaseStatus? status) =>
         Task.FromResult(CaseSummaries.Ordered(S.Open.Values.Where(c => status is not { } s || c.Status == s)));
 
-    private DepartmentSnapshot Snapshot() => new(
-        Id, S.DistrictId, S.Name ?? Id, S.Open.Count, S.Tally, KpiCalculator.Rate(Id, S.Tally, _kpiOptions),
-        S.RecentEscalations.ToArray(), S.Plan.Count, S.InspectionsDone, S.Plan.Count == 0 ? null : S.Plan[0].Date);
+    private DepartmentSnapshot Snapshot()
+    {
+        var tally = S.Tally;
+        return new(Id, S.DistrictId, S.Name ?? Id, S.Open.Count, tally, KpiCalculator.Rate(Id, tally, _kpiOptions),
+            S.RecentEscalations.ToArray(), S.Plan.Count, S.InspectionsDone, S.Plan.Count == 0 ? null : S.Plan[0].Date);
+    }
 
     private static readonly Comparison<PlannedInspection> PlanOrder = (a, b) =>
         a.Date != b.Date ? a.Date.CompareTo(b.Date) : string.CompareOrdinal(a.Id, b.Id);

@@ -102,6 +102,7 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
     private KeptGrain<IParkGrain> _park;
     private bool _reminderKnown;
     private Instant? _reminderAt;
+    private Task<VisitOutcome>? _quietVisit;
 
     public EnterpriseGrain([PersistentState("enterprise")] IPersistentState<EnterpriseState> state, WorkingDayCalendar calendar)
     {
@@ -191,11 +192,26 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
     /// (not resolved; that problem is the reason), otherwise resolved — then every remaining latent problem is filed as a
     /// case found at the visit.
     /// </summary>
-    public async Task<VisitOutcome> Visit(VisitRequest visit)
+    public Task<VisitOutcome> Visit(VisitRequest visit)
     {
         ArgumentNullException.ThrowIfNull(visit);
         RequireRegistered();
-        // Most visits find nothing to follow up and nothing latent: no lists for them (visits are the commonest event).
+        // Most visits find nothing to follow up and nothing latent (visits are the commonest call): they all get the same
+        // finished answer, which is immutable, so they allocate nothing.
+        if (S.Problems.Count == 0 && !FollowUpDueHere(visit)) return _quietVisit ??= Task.FromResult(new VisitOutcome(Id, [], []));
+        return VisitWithFindings(visit);
+    }
+
+    private bool FollowUpDueHere(VisitRequest visit)
+    {
+        var followUps = visit.FollowUps;
+        for (var i = 0; i < followUps.Count; i++)
+            if (followUps[i].EnterpriseId == Id) return true;
+        return false;
+    }
+
+    private async Task<VisitOutcome> VisitWithFindings(VisitRequest visit)
+    {
         List<FollowUpVerdict>? verdicts = null;
         foreach (var followUp in visit.FollowUps)
         {

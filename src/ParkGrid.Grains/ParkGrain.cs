@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 using ParkGrid.Domain;
 using ParkGrid.Domain.Calendar;
@@ -30,8 +31,16 @@ public sealed class ParkCaseIndexState
 /// <summary>The park's KPI book: the running tally and what makes its updates exactly-once.</summary>
 public sealed class ParkBookState
 {
-    /// <summary>The sum of the contributions reported by its cases and enterprises.</summary>
-    public KpiTally Tally { get; set; } = KpiTally.Empty;
+    /// <summary>The sum of the contributions reported by its cases and enterprises, changed in place per report.</summary>
+    [JsonIgnore]
+    public RunningKpiTally Running { get; private set; } = new();
+
+    /// <summary>The running tally as stored: built when read, read back into <see cref="Running"/>.</summary>
+    public KpiTally Tally
+    {
+        get => Running.ToTally();
+        set => Running = new RunningKpiTally(value);
+    }
 
     public DeliveryLedger Cases { get; set; } = new();
     public DeliveryLedger Enterprises { get; set; } = new();
@@ -42,7 +51,7 @@ public sealed class ParkBookState
 /// <summary>
 /// A park: its enterprises and contact points, its open cases by status and category, and its KPIs. It never calls
 /// another grain: cases, enterprises and contact points report to it. The KPI tally is kept running
-/// (<c>tally.Replace(previous, current)</c> per report), and the parts that depend on the day — enterprise-quarters,
+/// (in place, <see cref="RunningKpiTally.Replace"/> per report), and the parts that depend on the day — enterprise-quarters,
 /// the delay of unpaid subsidies — are added when it is read.
 /// <para>Three states, so that each report writes only what it changes: "profile" (members), "cases" (the open-case index,
 /// replaced line by line by newer revisions: idempotent) and "book" (the tally with its exactly-once ledgers). A case
@@ -134,7 +143,7 @@ public sealed class ParkGrain : Grain, IParkGrain
         }
 
         if (!B.Cases.Accept(c.CaseId, report.Revision, active: !c.Closed)) return; // applied already
-        B.Tally = B.Tally.Replace(report.Previous, report.Current);
+        B.Running.Replace(report.Previous, report.Current);
         await _book.SaveAsync();
     }
 
@@ -142,7 +151,7 @@ public sealed class ParkGrain : Grain, IParkGrain
     {
         ArgumentNullException.ThrowIfNull(report);
         if (!B.Enterprises.Accept(report.EnterpriseId, report.Revision, active: true)) return;
-        B.Tally = B.Tally.Replace(report.Previous, report.Current);
+        B.Running.Replace(report.Previous, report.Current);
         if (report.OpenSubsidies.Count == 0) B.OpenSubsidies.Remove(report.EnterpriseId);
         else B.OpenSubsidies[report.EnterpriseId] = [.. report.OpenSubsidies];
         await _book.SaveAsync();
@@ -171,7 +180,7 @@ public sealed class ParkGrain : Grain, IParkGrain
         }
 
         return Task.FromResult(new ParkSnapshot(Id, P.DistrictId, P.Name ?? Id, P.Enterprises.Count, P.ContactPoints.Count,
-            B.Tally.Cases, I.OpenCases.Count, overdue, byStatus, byCategory));
+            B.Running.Cases, I.OpenCases.Count, overdue, byStatus, byCategory));
     }
 
     public Task<IReadOnlyList<ParkEnterprise>> ListEnterprises() =>

@@ -324,6 +324,72 @@ public class KpiTests
     }
 
     [Fact]
+    public void A_running_tally_changed_in_place_gives_what_the_immutable_replacements_give()
+    {
+        // The same contributions as above; a park keeps its tally running in place and must end where Replace ends.
+        var cases = ParkACases().Concat(ParkBCases()).ToArray();
+        Instant[] instants = [AsOf, At(2025, 10, 20, 12), At(2026, 3, 1, 9)];
+        var tallies = cases.SelectMany(c => instants.Select(i => KpiCalculator.Tally(new KpiInput { AsOf = i, Cases = [c] }, P, Cn)))
+            .Append(KpiTally.Empty).ToArray();
+        var all = KpiTally.Combine(tallies);
+        var running = new RunningKpiTally(all);
+        Assert.Equal(Json(all), Json(running.ToTally()));
+        Assert.Equal(all.Cases, running.Cases);
+        foreach (var previous in tallies)
+        {
+            foreach (var next in tallies)
+            {
+                running.Replace(previous, next);
+                Assert.Equal(Json(all.Replace(previous, next)), Json(running.ToTally()));
+                running.Replace(next, previous); // back to all, so every previous is held again
+            }
+        }
+
+        Assert.Equal(Json(all), Json(running.ToTally()));
+
+        // Built up from nothing, one contribution at a time, and emptied again.
+        var fromNothing = new RunningKpiTally();
+        foreach (var t in tallies) fromNothing.Replace(KpiTally.Empty, t);
+        Assert.Equal(Json(all), Json(fromNothing.ToTally()));
+        foreach (var t in tallies) fromNothing.Replace(t, KpiTally.Empty);
+        Assert.Equal(Json(KpiTally.Empty), Json(fromNothing.ToTally()));
+
+        // Subtracting what is not there is refused, as by the immutable tally, and changes nothing.
+        var small = new RunningKpiTally(tallies[0]);
+        var before = Json(small.ToTally());
+        Assert.Throws<ArgumentException>(() => tallies[0].Replace(all, tallies[0]));
+        Assert.Throws<ArgumentException>(() => small.Replace(all, tallies[0]));
+        Assert.Equal(before, Json(small.ToTally()));
+    }
+
+    [Fact]
+    public void A_running_department_tally_gives_what_subtract_then_combine_gives()
+    {
+        var cases = ParkACases().Concat(ParkBCases()).ToArray();
+        Instant[] instants = [AsOf, At(2025, 10, 20, 12), At(2026, 3, 1, 9)];
+        var parts = cases.SelectMany(c => instants.Select(i => KpiCalculator.Tally(new KpiInput { AsOf = i, Cases = [c] }, P, Cn)))
+            .SelectMany(t => t.Departments.Values).Append(DepartmentTally.Empty).ToArray();
+        Assert.Contains(parts, p => p.Satisfaction.Counts.Count > 0); // the refusal below needs scores to subtract
+        var all = parts.Aggregate(DepartmentTally.Empty, (a, b) => a.Combine(b));
+        var running = new RunningDepartmentTally(all);
+        foreach (var previous in parts)
+        {
+            foreach (var next in parts)
+            {
+                running.Replace(previous, next);
+                Assert.Equal(all.Subtract(previous).Combine(next), running.ToTally());
+                running.Replace(next, previous);
+            }
+        }
+
+        Assert.Equal(all, running.ToTally());
+        var empty = new RunningDepartmentTally();
+        Assert.True(empty.IsEmpty);
+        Assert.Throws<ArgumentException>(() => empty.Replace(all, DepartmentTally.Empty));
+        Assert.True(empty.IsEmpty);
+    }
+
+    [Fact]
     public void A_tally_read_back_from_JSON_keeps_ordinal_key_order()
     {
         var t = KpiTally.Empty with

@@ -1,0 +1,248 @@
+using System.Collections.Immutable;
+using ParkGrid.Domain.Cases;
+
+namespace ParkGrid.Domain.Kpis;
+
+/// <summary>
+/// A receiver's running KPI tally (a park's, a department's): the sum of its contributors' latest tallies, changed in
+/// place when one contributor's tally is replaced by a newer one. It gives exactly what the immutable
+/// <see cref="KpiTally.Replace"/> chain gives (<see cref="ToTally"/>), without building a new tally, new maps and new
+/// histograms on every report: receivers apply hundreds of thousands of reports in a simulated year, and each immutable
+/// tally they built lived just long enough to be copied by the garbage collector.
+/// <para>A replacement is checked before anything changes: subtracting what the tally does not hold throws
+/// <see cref="ArgumentException"/> and leaves it as it was.</para>
+/// </summary>
+public sealed class RunningKpiTally
+{
+    private int _cases, _openCases, _openOverdueCases, _substantiatedCases, _unfoundedCases, _accountabilityCases;
+    private int _enterprises, _inspections, _inspectionVisits, _enterpriseQuarters, _enterpriseQuartersOverThreshold, _subsidiesOverdue;
+    private Ratio _response, _resolution, _reopen, _clockOverdue, _subsidyOnTime, _supervisorUtilisation;
+    private EscalationCounts _escalations;
+    private readonly RunningHistogram _satisfaction = new(), _timeToResolve = new(), _subsidyDelay = new();
+    private readonly Dictionary<string, ScoreSum> _enterpriseSatisfaction = new(StringComparer.Ordinal);
+    private readonly Dictionary<CaseCategory, int> _substantiatedByCategory = [];
+    private readonly Dictionary<string, RunningDepartmentTally> _departments = new(StringComparer.Ordinal);
+
+    public RunningKpiTally()
+    {
+    }
+
+    /// <summary>A running tally holding <paramref name="start"/>'s records (a stored tally read back).</summary>
+    public RunningKpiTally(KpiTally start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        Apply(start, +1);
+    }
+
+    /// <summary>Replaces one contributor's part: the same result as <c>tally.Replace(previous, next)</c>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> holds a record this tally does not; nothing changed.</exception>
+    public void Replace(KpiTally previous, KpiTally next)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!ReferenceEquals(previous, KpiTally.Empty))
+        {
+            EnsureHolds(previous);
+            Apply(previous, -1);
+        }
+
+        if (!ReferenceEquals(next, KpiTally.Empty)) Apply(next, +1);
+    }
+
+    /// <summary>Refuses (before any change) a subtraction of map entries or histogram samples this tally does not hold,
+    /// with the message the immutable tally gives.</summary>
+    private void EnsureHolds(KpiTally t)
+    {
+        _satisfaction.EnsureHolds(t.Satisfaction);
+        _timeToResolve.EnsureHolds(t.TimeToResolve);
+        _subsidyDelay.EnsureHolds(t.SubsidyDelay);
+        // Most contributions leave most maps empty; enumerating an empty immutable map still costs an enumerator.
+        if (!t.EnterpriseSatisfaction.IsEmpty)
+        {
+                foreach (var key in t.EnterpriseSatisfaction.Keys)
+                    if (!_enterpriseSatisfaction.ContainsKey(key)) throw NoEntry(key);
+            if (!t.SubstantiatedByCategory.IsEmpty)
+                foreach (var key in t.SubstantiatedByCategory.Keys)
+                    if (!_substantiatedByCategory.ContainsKey(key)) throw NoEntry(key);
+            if (t.Departments.IsEmpty) return;
+            if (!t.Departments.IsEmpty)
+            foreach (var (key, department) in t.Departments)
+            {
+                if (!_departments.TryGetValue(key, out var mine)) throw NoEntry(key);
+                mine.EnsureHolds(department);
+            }
+        }
+    }
+
+    internal static ArgumentException NoEntry(object key) => new($"Cannot subtract the entry '{key}': the tally has none.", "previous");
+
+    /// <summary>Adds (sign +1) or subtracts (sign −1, checked first) every field of <paramref name="t"/>. A subtraction drops
+    /// map entries that reach zero, as the immutable tally does; an addition keeps whatever it gets.</summary>
+    private void Apply(KpiTally t, int sign)
+    {
+        _cases += sign * t.Cases;
+        _openCases += sign * t.OpenCases;
+        _openOverdueCases += sign * t.OpenOverdueCases;
+        _response = Plus(_response, t.Response, sign);
+        _resolution = Plus(_resolution, t.Resolution, sign);
+        _reopen = Plus(_reopen, t.Reopen, sign);
+        _satisfaction.Apply(t.Satisfaction, sign);
+        if (!t.EnterpriseSatisfaction.IsEmpty)
+        {
+            foreach (var (key, value) in t.EnterpriseSatisfaction)
+            {
+                var sum = _enterpriseSatisfaction.GetValueOrDefault(key) + (sign > 0 ? value : default(ScoreSum) - value);
+                if (sign < 0 && sum is { Count: 0, Sum: 0 }) _enterpriseSatisfaction.Remove(key);
+                else _enterpriseSatisfaction[key] = sum;
+            }
+        }
+
+        _timeToResolve.Apply(t.TimeToResolve, sign);
+        _clockOverdue = Plus(_clockOverdue, t.ClockOverdue, sign);
+        _escalations = sign > 0 ? _escalations + t.Escalations : _escalations - t.Escalations;
+        _substantiatedCases += sign * t.SubstantiatedCases;
+        _unfoundedCases += sign * t.UnfoundedCases;
+        if (!t.SubstantiatedByCategory.IsEmpty)
+        {
+            foreach (var (key, count) in t.SubstantiatedByCategory)
+            {
+                var left = _substantiatedByCategory.GetValueOrDefault(key) + sign * count;
+                if (sign < 0 && left == 0) _substantiatedByCategory.Remove(key);
+                else _substantiatedByCategory[key] = left;
+            }
+        }
+
+        _accountabilityCases += sign * t.AccountabilityCases;
+        _enterprises += sign * t.Enterprises;
+        _inspections += sign * t.Inspections;
+        _inspectionVisits += sign * t.InspectionVisits;
+        _enterpriseQuarters += sign * t.EnterpriseQuarters;
+        _enterpriseQuartersOverThreshold += sign * t.EnterpriseQuartersOverThreshold;
+        _subsidyOnTime = Plus(_subsidyOnTime, t.SubsidyOnTime, sign);
+        _subsidyDelay.Apply(t.SubsidyDelay, sign);
+        _subsidiesOverdue += sign * t.SubsidiesOverdue;
+        _supervisorUtilisation = Plus(_supervisorUtilisation, t.SupervisorUtilisation, sign);
+        if (!t.Departments.IsEmpty)
+        {
+            foreach (var (key, department) in t.Departments)
+            {
+                if (!_departments.TryGetValue(key, out var mine)) _departments[key] = mine = new RunningDepartmentTally();
+                mine.Apply(department, sign);
+                if (sign < 0 && mine.IsEmpty) _departments.Remove(key);
+            }
+        }
+    }
+
+    private static Ratio Plus(Ratio a, Ratio b, int sign) => sign > 0 ? a + b : a - b;
+
+    /// <summary>Cases received (read without building the whole tally).</summary>
+    public int Cases => _cases;
+
+    /// <summary>The tally as it stands (built afresh: for reading and storing, not for every report).</summary>
+    public KpiTally ToTally() => new()
+    {
+        Cases = _cases,
+        OpenCases = _openCases,
+        OpenOverdueCases = _openOverdueCases,
+        Response = _response,
+        Resolution = _resolution,
+        Reopen = _reopen,
+        Satisfaction = _satisfaction.ToHistogram(),
+        EnterpriseSatisfaction = _enterpriseSatisfaction.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        TimeToResolve = _timeToResolve.ToHistogram(),
+        ClockOverdue = _clockOverdue,
+        Escalations = _escalations,
+        SubstantiatedCases = _substantiatedCases,
+        UnfoundedCases = _unfoundedCases,
+        SubstantiatedByCategory = _substantiatedByCategory.ToImmutableSortedDictionary(),
+        AccountabilityCases = _accountabilityCases,
+        Enterprises = _enterprises,
+        Inspections = _inspections,
+        InspectionVisits = _inspectionVisits,
+        EnterpriseQuarters = _enterpriseQuarters,
+        EnterpriseQuartersOverThreshold = _enterpriseQuartersOverThreshold,
+        SubsidyOnTime = _subsidyOnTime,
+        SubsidyDelay = _subsidyDelay.ToHistogram(),
+        SubsidiesOverdue = _subsidiesOverdue,
+        SupervisorUtilisation = _supervisorUtilisation,
+        Departments = _departments.ToImmutableSortedDictionary(d => d.Key, d => d.Value.ToTally(), StringComparer.Ordinal),
+    };
+}
+
+/// <summary>A department's running tally, changed in place (see <see cref="RunningKpiTally"/>); <see cref="ToTally"/>
+/// gives what the immutable <c>Subtract(previous).Combine(next)</c> chain gives.</summary>
+public sealed class RunningDepartmentTally
+{
+    private int _cases;
+    private Ratio _rectifyOnTime, _reopen;
+    private EscalationCounts _escalations;
+    private readonly RunningHistogram _satisfaction = new();
+
+    public RunningDepartmentTally()
+    {
+    }
+
+    public RunningDepartmentTally(DepartmentTally start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        Apply(start, +1);
+    }
+
+    /// <summary>Replaces one contributor's part.</summary>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> holds a score this tally does not; nothing changed.</exception>
+    public void Replace(DepartmentTally previous, DepartmentTally next)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        EnsureHolds(previous);
+        Apply(previous, -1);
+        Apply(next, +1);
+    }
+
+    internal void EnsureHolds(DepartmentTally t) => _satisfaction.EnsureHolds(t.Satisfaction);
+
+    internal void Apply(DepartmentTally t, int sign)
+    {
+        _cases += sign * t.Cases;
+        _rectifyOnTime = sign > 0 ? _rectifyOnTime + t.RectifyOnTime : _rectifyOnTime - t.RectifyOnTime;
+        _reopen = sign > 0 ? _reopen + t.Reopen : _reopen - t.Reopen;
+        _escalations = sign > 0 ? _escalations + t.Escalations : _escalations - t.Escalations;
+        _satisfaction.Apply(t.Satisfaction, sign);
+    }
+
+    /// <summary>No records at all (as <see cref="DepartmentTally.IsEmpty"/>).</summary>
+    public bool IsEmpty => _cases == 0 && _rectifyOnTime == default && _satisfaction.IsEmpty && _reopen == default && _escalations == default;
+
+    public DepartmentTally ToTally() => new(_cases, _rectifyOnTime, _satisfaction.ToHistogram(), _reopen, _escalations);
+}
+
+/// <summary>A histogram changed in place: value → count, values whose count drops to zero removed.</summary>
+internal sealed class RunningHistogram
+{
+    private readonly Dictionary<int, long> _counts = [];
+
+    public bool IsEmpty => _counts.Count == 0;
+
+    public void EnsureHolds(Histogram h)
+    {
+        if (h.Counts.IsEmpty) return;
+        foreach (var (value, count) in h.Counts)
+        {
+            var held = _counts.GetValueOrDefault(value);
+            if (held < count) throw new ArgumentException($"Cannot subtract {count} sample(s) of {value}: the histogram holds {held}.", "other");
+        }
+    }
+
+    public void Apply(Histogram h, int sign)
+    {
+        if (h.Counts.IsEmpty) return;
+        foreach (var (value, count) in h.Counts)
+        {
+            var left = _counts.GetValueOrDefault(value) + sign * count;
+            if (left == 0) _counts.Remove(value);
+            else _counts[value] = left;
+        }
+    }
+
+    public Histogram ToHistogram() => _counts.Count == 0 ? Histogram.Empty : new Histogram(_counts.ToImmutableSortedDictionary());
+}
