@@ -14,7 +14,8 @@ public interface IDomainEventSink
     void Publish(DomainEvent domainEvent);
 }
 
-/// <summary>One change to a case: the history entry just appended and the case as it now stands.</summary>
+/// <summary>One change to a case: a history entry just appended (each is published once, in order) and the case as it
+/// stands after the commit that appended it.</summary>
 public sealed record DomainEvent(Instant At, CaseAction Action, string Actor, CaseStatus? From, CaseStatus To, string? Detail, CaseSummary Case)
 {
     public string CaseId => Case.CaseId;

@@ -302,6 +302,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private async Task Commit(CaseRecord record, CaseLifecycle life, Instant now)
     {
         var s = S;
+        var published = s.Record?.History.Count ?? 0; // entries announced by earlier commits
         s.Record = record;
         s.Revision++;
         // Coalesce into the report waiting to go out unless a receiver may already hold it.
@@ -310,10 +311,16 @@ public sealed class CaseGrain : Grain, ICaseGrain
         await _state.SaveAsync(); // durable before it is acknowledged
         await SyncReminder(now);
         ArmOutbox(Duration.Zero);
-        if (record.History.Count > 0)
+        // One event per entry this commit appended: none when only the KPI contribution changed (a deadline passed), and
+        // each of several (escalation steps that fell due, then the command).
+        if (record.History.Count > published)
         {
-            var e = record.History[^1];
-            _events.Publish(new DomainEvent(e.At, e.Action, e.Actor, e.From, e.To, e.Detail, s.Pending?.Case ?? CaseSummaries.Of(record, s.TourId, now)));
+            var summary = s.Pending?.Case ?? CaseSummaries.Of(record, s.TourId, now);
+            for (var i = published; i < record.History.Count; i++)
+            {
+                var e = record.History[i];
+                _events.Publish(new DomainEvent(e.At, e.Action, e.Actor, e.From, e.To, e.Detail, summary));
+            }
         }
     }
 
