@@ -6,10 +6,13 @@ using ParkGrid.Runtime;
 namespace ParkGrid.Simulations;
 
 // Behaviour of the people in a simulation, as grains on the same runtime as the domain grains: they act only through
-// timers and the domain grains' public interfaces, and draw randomness only from GetRandom(purpose) (seeded by the run
+// timers and the domain grains' public interfaces, and draw randomness only from GetRandom/NewRandom(purpose) (seeded by the run
 // seed = f(scenario seed, replication), never by the policy). Call directions are one-way: behaviour grains call domain
 // grains; domain grains reach behaviour grains only through the IDomainEventSink, whose calls are never awaited by the
 // publishing case, and every action they cause runs later in a timer turn of the behaviour grain.
+// A purpose drawn once per case (acknowledge, verify, substantiate) takes NewRandom, which the activation does not keep;
+// one that a case can draw again (handling after a reopen, good faith at each escalation) takes GetRandom, whose stream
+// continues from one draw to the next.
 
 /// <summary>Problem arrivals of one park: the per-enterprise Poisson processes of every category superposed into one stream.</summary>
 public interface ISimArrivalsGrain : IGrainWithStringKey
@@ -140,7 +143,7 @@ public sealed class SimOfficeGrain(SimulationRun run) : Grain, ISimOfficeGrain
         switch (e.Action)
         {
             case CaseAction.Receive:
-                After(run.Behaviour.AckDays.Sample(GetRandom("ack/" + id)), () => Acknowledge(id, e.Case.Category));
+                After(run.Behaviour.AckDays.Sample(NewRandom("ack/" + id)), () => Acknowledge(id, e.Case.Category));
                 break;
             case CaseAction.Reopen:
                 var department = e.Case.DepartmentId ?? run.Scenario.DepartmentFor(e.Case.Category);
@@ -174,12 +177,12 @@ public sealed class SimOfficeGrain(SimulationRun run) : Grain, ISimOfficeGrain
     private async Task Acknowledge(string id, CaseCategory category)
     {
         await Case(id).StartVerification(Actor);
-        After(run.Behaviour.VerifyDays.Sample(GetRandom("verify/" + id)), () => Decide(id, category));
+        After(run.Behaviour.VerifyDays.Sample(NewRandom("verify/" + id)), () => Decide(id, category));
     }
 
     private async Task Decide(string id, CaseCategory category)
     {
-        if (GetRandom("substantiate/" + id).NextDouble() < run.Behaviour.SubstantiatedFor(category))
+        if (NewRandom("substantiate/" + id).NextDouble() < run.Behaviour.SubstantiatedFor(category))
         {
             await Case(id).Substantiate(Actor, "substantiated");
             await Case(id).Assign(Actor, run.Scenario.DepartmentFor(category));

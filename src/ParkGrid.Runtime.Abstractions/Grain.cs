@@ -36,6 +36,13 @@ public abstract class Grain
     /// <summary>A seeded random stream named by (run, this grain, purpose); the same purpose returns the same stream.</summary>
     protected Random GetRandom(string purpose) => Context.GetRandom(purpose);
 
+    /// <summary>
+    /// The stream <see cref="GetRandom"/> gives for <paramref name="purpose"/>, from its start, and not kept by the
+    /// activation: for purposes drawn from once, such as one per case. Kept streams of such purposes would pile up
+    /// for as long as the grain lives.
+    /// </summary>
+    protected Random NewRandom(string purpose) => Context.NewRandom(purpose);
+
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public virtual Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -115,6 +122,7 @@ public interface IGrainContext
     IGrainFactory GrainFactory { get; }
     IClock Clock { get; }
     Random GetRandom(string purpose);
+    Random NewRandom(string purpose);
     IPersistentState<TState> GetPersistentState<TState>(string stateName, string? storageName) where TState : new();
     IGrainTimer RegisterTimer(Func<object?, CancellationToken, Task> callback, object? state, GrainTimerOptions options);
     Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, Duration dueTime, Duration period);

@@ -52,6 +52,20 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void A_kept_stream_continues_and_a_new_stream_starts_again_from_the_same_seed()
+    {
+        using var host = TestHosts.Deterministic(b => b.Configure(o => o.Seed = 5));
+        var dice = host.GrainFactory.GetGrain<IDiceGrain>("d");
+        var fresh = host.Run(() => dice.Fresh("case/1"));
+        Assert.Equal(fresh, host.Run(() => dice.Fresh("case/1")));          // not kept: the same first draw again
+        Assert.Equal(fresh, host.Run(() => dice.Kept("case/1")));           // the same stream GetRandom starts
+        Assert.NotEqual(fresh, host.Run(() => dice.Kept("case/1")));        // which the activation keeps and continues
+        Assert.Equal(fresh, host.Run(() => dice.Fresh("case/1")));          // a new stream is not the kept one
+        Assert.NotEqual(fresh, host.Run(() => dice.Fresh("case/2")));
+        Assert.NotEqual(fresh, host.Run(() => host.GrainFactory.GetGrain<IDiceGrain>("e").Fresh("case/1")));
+    }
+
+    [Fact]
     public void Xoshiro_draws_are_uniform_enough()
     {
         var random = new Xoshiro256Random(1);

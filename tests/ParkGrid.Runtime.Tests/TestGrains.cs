@@ -288,6 +288,19 @@ public sealed class WandererGrain : Grain, IWandererGrain
     public Task<int> Pokes() => Task.FromResult(_pokes);
 }
 
+/// <summary>Draws one number from a kept (GetRandom) or a fresh (NewRandom) stream of a purpose.</summary>
+public interface IDiceGrain : IGrainWithStringKey
+{
+    Task<double> Kept(string purpose);
+    Task<double> Fresh(string purpose);
+}
+
+public sealed class DiceGrain : Grain, IDiceGrain
+{
+    public Task<double> Kept(string purpose) => Task.FromResult(GetRandom(purpose).NextDouble());
+    public Task<double> Fresh(string purpose) => Task.FromResult(NewRandom(purpose).NextDouble());
+}
+
 public interface IBrokenGrain : IGrainWithStringKey
 {
     Task<string> Hello();

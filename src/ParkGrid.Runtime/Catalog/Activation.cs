@@ -80,6 +80,8 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         return random;
     }
 
+    public Random NewRandom(string purpose) => _runtime.RandomStreams.Get(GrainId, purpose);
+
     public IPersistentState<TState> GetPersistentState<TState>(string stateName, string? storageName) where TState : new()
     {
         for (var i = 0; i < _states.Count; i++)
