@@ -302,7 +302,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private async Task Commit(CaseRecord record, CaseLifecycle life, Instant now)
     {
         var s = S;
-        var published = s.Record?.History.Count ?? 0; // entries announced by earlier commits
+        var published = s.Record?.History.Length ?? 0; // entries announced by earlier commits
         s.Record = record;
         s.Revision++;
         // Coalesce into the report waiting to go out unless a receiver may already hold it.
@@ -313,10 +313,10 @@ public sealed class CaseGrain : Grain, ICaseGrain
         ArmOutbox(Duration.Zero);
         // One event per entry this commit appended: none when only the KPI contribution changed (a deadline passed), and
         // each of several (escalation steps that fell due, then the command).
-        if (record.History.Count > published)
+        if (record.History.Length > published)
         {
             var summary = s.Pending?.Case ?? CaseSummaries.Of(record, s.TourId, now);
-            for (var i = published; i < record.History.Count; i++)
+            for (var i = published; i < record.History.Length; i++)
             {
                 var e = record.History[i];
                 _events.Publish(new DomainEvent(e.At, e.Action, e.Actor, e.From, e.To, e.Detail, summary));
@@ -331,7 +331,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
         if (s.ReportedDepartmentId is { } before) targets.Add("department:" + before);
         if (r.DepartmentId is { } after && after != s.ReportedDepartmentId) targets.Add("department:" + after);
         // The district hears of new escalation steps and clarifications, and of the closing of a case it knows.
-        if (r.Escalations.Count != s.ReportedEscalations || (r.Clarification is not null && !s.ReportedClarification) ||
+        if (r.Escalations.Length != s.ReportedEscalations || (r.Clarification is not null && !s.ReportedClarification) ||
             (r.IsClosed && s.Reported.OpenCases > 0 && s.ReportedEscalations > 0))
             targets.Add("district");
         if (s.TourId is not null) targets.Add("tour");
@@ -343,7 +343,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
             Previous = s.Reported,
             Current = CaseSummaries.Contribution(r, now, _calendar),
             DepartmentId = r.DepartmentId,
-            Escalations = r.Escalations.Count,
+            Escalations = r.Escalations.Length,
             Clarification = r.Clarification is not null,
             EscalationsReported = s.ReportedEscalations,
             ClarificationReported = s.ReportedClarification,

@@ -83,7 +83,7 @@ public class CaseLifecycleTests
         Assert.Equal(to, last.To);
         Assert.Equal(Step(21), last.At);
         Assert.Equal("u", last.Actor);
-        Assert.Equal(c.History.Count + 1, after.History.Count);
+        Assert.Equal(c.History.Length + 1, after.History.Length);
     }
 
     [Theory]
@@ -157,8 +157,8 @@ public class CaseLifecycleTests
         {
             var before = snapshots[i - 1].History;
             var after = snapshots[i].History;
-            Assert.Equal(before.Count + 1, after.Count);
-            Assert.Equal(before, after.Take(before.Count)); // earlier entries untouched
+            Assert.Equal(before.Length + 1, after.Length);
+            Assert.Equal(before, after.Take(before.Length)); // earlier entries untouched
             Assert.Equal(i + 1, after[^1].Sequence);
         }
 
@@ -168,7 +168,7 @@ public class CaseLifecycleTests
         Assert.Equal((CaseAction.PauseClock, (CaseStatus?)CaseStatus.Assigned, CaseStatus.Assigned), (h[4].Action, h[4].From, h[4].To));
         Assert.Contains("department=department/finance", h[3].Detail);
         // The snapshot before the pause still has its own, shorter history.
-        Assert.Equal(4, snapshots[3].History.Count);
+        Assert.Equal(4, snapshots[3].History.Length);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class JsonRoundTripTests
             var json = Json(record);
             var back = Back<CaseRecord>(json);
             Assert.Equal(json, Json(back));
-            Assert.Equal(record.History, back.History);
+            Assert.Equal<CaseEvent>(record.History, back.History); // element by element (ImmutableArray equality is by reference)
             Assert.Equal(record.Status, back.Status);
             Assert.Equal(record.Clocks.Select(k => k.Clock.DeadlineDate), back.Clocks.Select(k => k.Clock.DeadlineDate));
         }

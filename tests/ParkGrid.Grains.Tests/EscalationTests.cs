@@ -121,7 +121,7 @@ public class EscalationTests
         w.Run(g => g.GetGrain<ICaseGrain>(tolerant).DeclareGoodFaith("sup-wang", "misread the new approval rules in good faith"));
         w.AdvanceTo(2025, 10, 14, 1);
         Assert.Single(w.CaseSnapshot(tolerant).Record.Escalations);
-        Assert.Equal(2, w.CaseSnapshot(strict).Record.Escalations.Count);
+        Assert.Equal(2, w.CaseSnapshot(strict).Record.Escalations.Length);
 
         w.AdvanceTo(2025, 10, 16, 10);
         foreach (var id in new[] { tolerant, strict })

@@ -316,7 +316,7 @@ public sealed class CaseLifecycle
         ArgumentNullException.ThrowIfNull(c);
         if (IsClosed(c.Status)) return [];
         var pending = new List<(int, EscalationDue)>();
-        for (var i = 0; i < c.Clocks.Count; i++)
+        for (var i = 0; i < c.Clocks.Length; i++)
         {
             var recorded = c.Escalations.Where(e => e.ClockIndex == i).Select(e => e.Step).ToHashSet();
             foreach (var due in EscalationLadder.DueSteps(c.Clocks[i].Clock, now, Policy, Calendar, c.GoodFaith))
@@ -352,7 +352,7 @@ public sealed class CaseLifecycle
         ArgumentNullException.ThrowIfNull(c);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var to = Next(c.Status, action, c.Id);
-        if (c.History.Count > 0 && at < c.History[^1].At)
+        if (c.History.Length > 0 && at < c.History[^1].At)
             throw new CaseRuleException(c.Id, c.Status, action,
                 $"Case {c.Id} is {c.Status}; action {action} at {at} is earlier than its last event at {c.History[^1].At}.");
         return c with { Status = to };
@@ -360,7 +360,7 @@ public sealed class CaseLifecycle
 
     private CaseRecord Commit(CaseRecord before, CaseRecord after, CaseAction action, string actor, Instant at, string? detail)
     {
-        var sequence = before.History.Count + 1;
+        var sequence = before.History.Length + 1;
         return after with
         {
             PolicyName = Policy.Name,
@@ -369,9 +369,9 @@ public sealed class CaseLifecycle
         };
     }
 
-    private System.Collections.Immutable.ImmutableList<CaseClock> StopLatest(CaseRecord c, SlaKind kind, Instant at)
+    private System.Collections.Immutable.ImmutableArray<CaseClock> StopLatest(CaseRecord c, SlaKind kind, Instant at)
     {
-        for (var i = c.Clocks.Count - 1; i >= 0; i--)
+        for (var i = c.Clocks.Length - 1; i >= 0; i--)
         {
             if (c.Clocks[i].Kind != kind) continue;
             if (c.Clocks[i].Clock.IsStopped) return c.Clocks;
@@ -383,13 +383,13 @@ public sealed class CaseLifecycle
 
     private static (int Index, CaseClock Clock) Active(CaseRecord c, CaseAction action)
     {
-        for (var i = c.Clocks.Count - 1; i >= 0; i--)
+        for (var i = c.Clocks.Length - 1; i >= 0; i--)
             if (!c.Clocks[i].Clock.IsStopped)
                 return (i, c.Clocks[i]);
         throw new CaseRuleException(c.Id, c.Status, action, $"Case {c.Id} is {c.Status}; action {action}: no clock is running.");
     }
 
-    private static string Outcome(System.Collections.Immutable.ImmutableList<CaseClock> clocks, SlaKind kind)
+    private static string Outcome(System.Collections.Immutable.ImmutableArray<CaseClock> clocks, SlaKind kind)
     {
         var clock = clocks.LastOrDefault(c => c.Kind == kind)?.Clock;
         return clock is null ? "none" : clock.Met ? "met" : "overdue";

@@ -71,10 +71,10 @@ public sealed record CaseRecord
     [JsonInclude] public string? DepartmentId { get; internal init; }
 
     /// <summary>Every clock the case has run, oldest first (a reopened case gets a fresh rectify clock).</summary>
-    [JsonInclude] public ImmutableList<CaseClock> Clocks { get; internal init; } = [];
+    [JsonInclude] public ImmutableArray<CaseClock> Clocks { get; internal init; } = [];
 
-    [JsonInclude] public ImmutableList<EscalationRecord> Escalations { get; internal init; } = [];
-    [JsonInclude] public ImmutableList<FollowUpRecord> FollowUps { get; internal init; } = [];
+    [JsonInclude] public ImmutableArray<EscalationRecord> Escalations { get; internal init; } = [];
+    [JsonInclude] public ImmutableArray<FollowUpRecord> FollowUps { get; internal init; } = [];
     [JsonInclude] public ClarificationRecord? Clarification { get; internal init; }
 
     /// <summary>The error was declared made in good faith (容错): with the policy's fault tolerance on, escalation holds at step 1 during the grace period.</summary>
@@ -94,7 +94,7 @@ public sealed record CaseRecord
     [JsonInclude] public int PolicyVersion { get; internal init; }
 
     /// <summary>The append-only history, oldest first.</summary>
-    [JsonInclude] public ImmutableList<CaseEvent> History { get; internal init; } = [];
+    [JsonInclude] public ImmutableArray<CaseEvent> History { get; internal init; } = [];
 
     [JsonIgnore] public bool IsClosed => CaseLifecycle.IsClosed(Status);
 
@@ -113,7 +113,7 @@ public sealed record CaseRecord
     }
 
     /// <summary>The enterprise's satisfaction at the last follow-up (0–100), if any.</summary>
-    [JsonIgnore] public int? Satisfaction => FollowUps.Count > 0 ? FollowUps[^1].SatisfactionScore : null;
+    [JsonIgnore] public int? Satisfaction => FollowUps.Length > 0 ? FollowUps[^1].SatisfactionScore : null;
 
     /// <summary>The highest escalation step ever recorded, or null.</summary>
     [JsonIgnore]

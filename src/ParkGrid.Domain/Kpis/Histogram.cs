@@ -35,9 +35,15 @@ public sealed record Histogram
 
     public static Histogram Of(IEnumerable<int> samples) => samples.Aggregate(Empty, (h, s) => h.Add(s));
 
+    // One-sample histograms of small values (a case's score, its days to resolve), shared: every case contribution holds
+    // some, and a case keeps its contribution for days, so each new one was an object the garbage collector had to copy.
+    private static readonly Histogram?[] s_singles = new Histogram?[1024];
+
     public Histogram Add(int value, long times = 1)
     {
         if (times == 0) return this;
+        if (times == 1 && Counts.IsEmpty && (uint)value < (uint)s_singles.Length)
+            return s_singles[value] ??= new Histogram(ImmutableSortedDictionary<int, long>.Empty.Add(value, 1), valid: true);
         var count = (Counts.TryGetValue(value, out var c) ? c : 0) + times;
         var counts = Counts.SetItem(value, count);
         return count < 0 ? new(counts) : new(counts, valid: true); // the checking constructor throws for a negative count

@@ -86,7 +86,7 @@ public static class KpiCalculator
                 if (Decided(clock.Clock, asOf))
                     clockOverdue = clockOverdue.Add(clock.Clock.IsBreachedAt(asOf));
 
-            var hasVerdict = c.FollowUps.Count > 0;
+            var hasVerdict = c.FollowUps.Length > 0;
             if (hasVerdict)
             {
                 resolution = resolution.Add(c.Status == CaseStatus.Resolved);

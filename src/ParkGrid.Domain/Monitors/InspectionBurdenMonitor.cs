@@ -94,10 +94,12 @@ public static class InspectionBurdenMonitor
         var threshold = policy.InspectionBurdenThreshold;
         var result = new List<InspectionBurden>();
         // Per enterprise: the visits opened so far (start, end of its window, inspections) and the visit of each inspection.
-        var visitStart = new LocalDate[sorted.Length];
-        var visitEnd = new LocalDate[sorted.Length];
-        var visitSize = new int[sorted.Length];
-        var visitOf = new int[sorted.Length];
+        // An enterprise keeps a few quarters of inspections: the scratch space fits on the stack.
+        var n = sorted.Length;
+        Span<LocalDate> visitStart = n <= 64 ? stackalloc LocalDate[n] : new LocalDate[n];
+        Span<LocalDate> visitEnd = n <= 64 ? stackalloc LocalDate[n] : new LocalDate[n];
+        Span<int> visitSize = n <= 64 ? stackalloc int[n] : new int[n];
+        Span<int> visitOf = n <= 64 ? stackalloc int[n] : new int[n];
         for (var first = 0; first < sorted.Length;)
         {
             var enterprise = sorted[first].EnterpriseId;
@@ -145,7 +147,7 @@ public static class InspectionBurdenMonitor
     }
 
     /// <summary>Whether visit <paramref name="visit"/> already holds an inspection by <paramref name="department"/>.</summary>
-    private static bool HasDepartment(Inspection[] sorted, int[] visitOf, int first, int before, int visit, string department)
+    private static bool HasDepartment(Inspection[] sorted, ReadOnlySpan<int> visitOf, int first, int before, int visit, string department)
     {
         for (var j = first; j < before; j++)
             if (visitOf[j] == visit && sorted[j].DepartmentId == department) return true;

@@ -47,7 +47,7 @@ public sealed record SlaClock
     [JsonInclude] public int WorkingDays { get; private init; }
 
     /// <summary>The pauses so far, oldest first; the last one is open while the clock is paused.</summary>
-    [JsonInclude] public ImmutableList<SlaPause> Pauses { get; private init; } = [];
+    [JsonInclude] public ImmutableArray<SlaPause> Pauses { get; private init; } = [];
 
     /// <summary>The last day of the period (the deadline is 24:00 of it); null while paused.</summary>
     [JsonInclude] public LocalDate? DeadlineDate { get; private init; }
@@ -58,7 +58,7 @@ public sealed record SlaClock
     /// <summary>Working days credited by completed pauses.</summary>
     [JsonIgnore] public int PausedWorkingDays => Pauses.Sum(p => p.CreditedWorkingDays);
 
-    [JsonIgnore] public bool IsPaused => Pauses.Count > 0 && Pauses[^1].ResumedAt is null;
+    [JsonIgnore] public bool IsPaused => Pauses.Length > 0 && Pauses[^1].ResumedAt is null;
 
     [JsonIgnore] public bool IsStopped => StoppedAt is not null;
 
@@ -114,7 +114,7 @@ public sealed record SlaClock
         CheckNotBefore(at, "resumed");
         var open = Pauses[^1];
         var credited = CreditedDays(open.PausedAt, at, calendar);
-        var pauses = Pauses.SetItem(Pauses.Count - 1, open with { ResumedAt = at, CreditedWorkingDays = credited });
+        var pauses = Pauses.SetItem(Pauses.Length - 1, open with { ResumedAt = at, CreditedWorkingDays = credited });
         return this with
         {
             Pauses = pauses,
