@@ -367,7 +367,15 @@ public sealed class CaseGrain : Grain, ICaseGrain
             if (s.Record is null) return;
             if (s.Pending is null)
             {
-                if (s.Revision <= s.ReportedRevision) return;
+                if (s.Revision <= s.ReportedRevision)
+                {
+                    // A closed case whose receivers hold its last report has nothing to do until someone asks (a read, a
+                    // look-back reminder): it leaves memory, its state stays in storage. A simulated year closes hundreds
+                    // of thousands of cases, and an activation with its timer and proxies was about twenty objects each.
+                    if (s.Record.IsClosed) DeactivateOnIdle();
+                    return;
+                }
+
                 s.Pending = NewReport(s, Now);
                 await _state.SaveAsync();
                 continue;
@@ -377,8 +385,9 @@ public sealed class CaseGrain : Grain, ICaseGrain
             p.Attempted = true;
             var report = new CaseReport(p.Revision, p.At, p.Case!, s.DistrictId, p.Previous, p.Current,
                 s.Record.Escalations.Take(p.Escalations).ToArray(), p.Clarification ? s.Record.Clarification : null, p.EscalationsReported, p.ClarificationReported);
-            foreach (var target in p.Targets.ToArray())
+            while (p.Targets.Count > 0) // in order; each receiver leaves the list once it has the report
             {
+                var target = p.Targets[0];
                 try
                 {
                     await Deliver(target, report);
@@ -391,7 +400,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
                     return;
                 }
 
-                p.Targets.Remove(target);
+                p.Targets.RemoveAt(0);
             }
 
             s.Reported = p.Current;

@@ -152,4 +152,31 @@ public class LifecycleTests
         Assert.Contains("ackWithin", invalid.Message);
         Assert.Equal(2, w.Run(g => g.GetGrain<IDistrictGrain>(World.District).GetPolicy()).Version);
     }
+
+    [Fact]
+    public void A_closed_case_leaves_memory_once_its_last_report_is_out_and_comes_back_whole_when_read()
+    {
+        using var w = new World(At(2025, 11, 3, 8)).Setup();
+        w.AdvanceTo(2025, 11, 3, 9);
+        w.File("xa-open", CaseCategory.SlowApproval);
+        w.File("xa-closed", CaseCategory.SlowApproval);
+        var unfounded = w.Run(async g =>
+        {
+            var c = g.GetGrain<ICaseGrain>("xa-closed");
+            await c.StartVerification("sup-wang");
+            return await c.MarkUnfounded("sup-wang", "no evidence", null);
+        });
+        long Cases() => w.Host.Runtime.Statistics.ActivationsByType.GetValueOrDefault("case");
+
+        // A minute later (well within the idle collection age): its outbox has reported the closing, and it has gone.
+        w.AdvanceTo(2025, 11, 3, 9, 1);
+        Assert.Equal(1, Cases()); // the open case stays
+        var park = w.Run(g => g.GetGrain<IParkGrain>(World.Park).GetSnapshot());
+        Assert.Equal((2, 1), (park.CasesTotal, park.OpenCases)); // the park had the last report before the case left
+
+        var reread = w.CaseSnapshot("xa-closed"); // activated again, from storage
+        Assert.Equal(2, Cases());
+        Assert.Equal(World.Json(unfounded.Record), World.Json(reread.Record));
+        Assert.Empty(reread.PendingDelivery);
+    }
 }

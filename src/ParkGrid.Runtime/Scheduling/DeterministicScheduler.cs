@@ -107,12 +107,23 @@ public sealed class DeterministicScheduler : TurnScheduler
 
     private sealed class TimedEvent(Action<object?> callback, object? state) : ScheduledCallback, IThreadPoolWorkItem
     {
+        private Action<object?>? _callback = callback;
+        private object? _state = state;
+
         public bool Cancelled { get; private set; }
-        public override void Cancel() => Cancelled = true;
+
+        public override void Cancel()
+        {
+            Cancelled = true;
+            // A cancelled event waits in the queue until its time (a reminder re-registered for a new deadline leaves one
+            // behind at every change): it must not keep what it would have run alive until then.
+            _callback = null;
+            _state = null;
+        }
 
         public void Execute()
         {
-            if (!Cancelled) callback(state);
+            if (!Cancelled) _callback!(_state);
         }
     }
 }
