@@ -384,7 +384,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
             var p = s.Pending;
             p.Attempted = true;
             var report = new CaseReport(p.Revision, p.At, p.Case!, s.DistrictId, p.Previous, p.Current,
-                s.Record.Escalations.Take(p.Escalations).ToArray(), p.Clarification ? s.Record.Clarification : null, p.EscalationsReported, p.ClarificationReported);
+                s.Record.Escalations.AsSpan(0, Math.Min(p.Escalations, s.Record.Escalations.Length)).ToArray(), p.Clarification ? s.Record.Clarification : null, p.EscalationsReported, p.ClarificationReported);
             while (p.Targets.Count > 0) // in order; each receiver leaves the list once it has the report
             {
                 var target = p.Targets[0];
