@@ -58,6 +58,25 @@ public class HostTests
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync("s", id, state, 0));
         Assert.Equal(v1 + 1, await storage.ClearAsync("s", id, v1));
         Assert.False((await storage.ReadAsync<CounterState>("s", id)).RecordExists);
+        Assert.Equal(0, storage.Count);
+    }
+
+    [Fact]
+    public void A_grain_on_reference_storage_keeps_its_versions_across_activations()
+    {
+        // The state facet keeps its storage slot; a new activation finds the same slot, with the version the last one left.
+        var storage = new ReferenceGrainStorage();
+        var key = TestHosts.Key();
+        var id = new GrainId("counter", key);
+        using var host = TestHosts.Deterministic(b => b.UseStorage(storage));
+        var grain = host.GrainFactory.GetGrain<ICounterGrain>(key);
+        host.Run(() => grain.Increment());
+        host.Run(() => grain.Increment());
+        host.Run(() => host.Runtime.DeactivateAsync(id));
+        host.Run(() => grain.Increment()); // a new activation reads version 2 and writes version 3
+        var stored = host.Run(() => storage.ReadAsync<CounterState>("counter", id));
+        Assert.Equal((3L, 3), (stored.Version, stored.State!.Value));
+        Assert.Equal(1, storage.Count);
     }
 
     [Fact]

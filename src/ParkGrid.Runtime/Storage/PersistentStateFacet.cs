@@ -1,10 +1,19 @@
 namespace ParkGrid.Runtime.Storage;
 
-/// <summary>A storage whose reads and writes complete at once: the state facet calls it without allocating a Task per call.</summary>
+/// <summary>A storage whose reads and writes complete at once: the state facet calls it without allocating a Task per
+/// call, through the slot of its (state, grain), which it keeps.</summary>
 internal interface ISynchronousGrainStorage
 {
-    StoredState<TState> Read<TState>(string stateName, GrainId grainId);
-    long Write<TState>(string stateName, GrainId grainId, TState state, long expectedVersion);
+    StateSlot Slot(string stateName, GrainId grainId);
+    StoredState<TState> Read<TState>(StateSlot slot);
+    long Write<TState>(StateSlot slot, string stateName, GrainId grainId, TState state, long expectedVersion);
+}
+
+/// <summary>Where a synchronous storage keeps one (state, grain): the state and its version (0: never written).</summary>
+internal sealed class StateSlot
+{
+    public object? State;
+    public long Version;
 }
 
 /// <summary>What the activation needs of each of its states: read at activation, flushed at deactivation.</summary>
@@ -26,6 +35,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
     where TState : new()
 {
     private TState _state = default!;
+    private StateSlot? _slot; // a synchronous storage's place for this state, found once
     private bool _hasState; // an activation reads its state before first use: creating an empty one up front is waste
     private long _savedInTurn = -1;
 
@@ -71,7 +81,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
         if (storage is not ISynchronousGrainStorage sync) return ReadSlowAsync();
         try
         {
-            Loaded(sync.Read<TState>(name, grainId));
+            Loaded(sync.Read<TState>(_slot ??= sync.Slot(name, grainId)));
             return Task.CompletedTask;
         }
         catch (Exception e)
@@ -96,7 +106,7 @@ internal sealed class PersistentStateFacet<TState>(string name, GrainId grainId,
         if (storage is not ISynchronousGrainStorage sync) return WriteSlowAsync();
         try
         {
-            Written(sync.Write(name, grainId, Current, Version));
+            Written(sync.Write(_slot ??= sync.Slot(name, grainId), name, grainId, Current, Version));
             return Task.CompletedTask;
         }
         catch (Exception e)

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace ParkGrid.Runtime.Storage;
 
 /// <summary>
@@ -10,46 +7,51 @@ namespace ParkGrid.Runtime.Storage;
 /// </summary>
 public sealed class ReferenceGrainStorage : IGrainStorage, ISynchronousGrainStorage
 {
-    private readonly Dictionary<(string State, GrainId Grain), (object? State, long Version)> _entries = new();
+    private readonly Dictionary<(string State, GrainId Grain), StateSlot> _slots = new();
     private readonly object _lock = new();
 
     public int Count
     {
-        get { lock (_lock) return _entries.Count(e => e.Value.State is not null); }
+        get { lock (_lock) return _slots.Values.Count(s => s.State is not null); }
     }
 
-    public Task<StoredState<TState>> ReadAsync<TState>(string stateName, GrainId grainId) => Task.FromResult(Read<TState>(stateName, grainId));
+    public Task<StoredState<TState>> ReadAsync<TState>(string stateName, GrainId grainId) =>
+        Task.FromResult(((ISynchronousGrainStorage)this).Read<TState>(Slot(stateName, grainId)));
 
     public Task<long> WriteAsync<TState>(string stateName, GrainId grainId, TState state, long expectedVersion) =>
-        Task.FromResult(Swap(stateName, grainId, state, expectedVersion));
-
-    StoredState<TState> ISynchronousGrainStorage.Read<TState>(string stateName, GrainId grainId) => Read<TState>(stateName, grainId);
-
-    long ISynchronousGrainStorage.Write<TState>(string stateName, GrainId grainId, TState state, long expectedVersion) =>
-        Swap(stateName, grainId, state, expectedVersion);
-
-    private StoredState<TState> Read<TState>(string stateName, GrainId grainId)
-    {
-        lock (_lock)
-            return _entries.TryGetValue((stateName, grainId), out var e)
-                ? new StoredState<TState>((TState?)e.State, e.Version)
-                : new StoredState<TState>(default, 0);
-    }
+        Task.FromResult(Swap(Slot(stateName, grainId), stateName, grainId, state, expectedVersion));
 
     public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion) =>
-        Task.FromResult(Swap(stateName, grainId, null, expectedVersion));
+        Task.FromResult(Swap(Slot(stateName, grainId), stateName, grainId, null, expectedVersion));
 
-    private long Swap(string stateName, GrainId grainId, object? state, long expectedVersion)
+    // Grains write their state at nearly every turn of a simulation: the state facet keeps its slot, so a write
+    // after the first costs no lookup of the (state, grain) key in a table of every grain's states.
+    StateSlot ISynchronousGrainStorage.Slot(string stateName, GrainId grainId) => Slot(stateName, grainId);
+
+    private StateSlot Slot(string stateName, GrainId grainId)
     {
         lock (_lock)
         {
-            // Grains write their state at nearly every turn of a simulation: one lookup for the usual update.
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, (stateName, grainId));
-            var stored = Unsafe.IsNullRef(ref entry) ? 0 : entry.Version;
-            if (stored != expectedVersion) throw InconsistentStateException.VersionMismatch(stateName, grainId, stored, expectedVersion);
-            if (Unsafe.IsNullRef(ref entry)) _entries.Add((stateName, grainId), (state, 1));
-            else entry = (state, stored + 1);
-            return stored + 1;
+            if (!_slots.TryGetValue((stateName, grainId), out var slot)) _slots.Add((stateName, grainId), slot = new StateSlot());
+            return slot;
+        }
+    }
+
+    StoredState<TState> ISynchronousGrainStorage.Read<TState>(StateSlot slot)
+    {
+        lock (_lock) return new StoredState<TState>((TState?)slot.State, slot.Version);
+    }
+
+    long ISynchronousGrainStorage.Write<TState>(StateSlot slot, string stateName, GrainId grainId, TState state, long expectedVersion) =>
+        Swap(slot, stateName, grainId, state, expectedVersion);
+
+    private long Swap(StateSlot slot, string stateName, GrainId grainId, object? state, long expectedVersion)
+    {
+        lock (_lock)
+        {
+            if (slot.Version != expectedVersion) throw InconsistentStateException.VersionMismatch(stateName, grainId, slot.Version, expectedVersion);
+            slot.State = state;
+            return ++slot.Version;
         }
     }
 }
