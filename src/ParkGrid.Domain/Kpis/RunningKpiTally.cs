@@ -99,7 +99,7 @@ public sealed class RunningKpiTally
 
         _timeToResolve.Apply(t.TimeToResolve, sign);
         _clockOverdue = Plus(_clockOverdue, t.ClockOverdue, sign);
-        _escalations = sign > 0 ? _escalations + t.Escalations : _escalations - t.Escalations;
+        _escalations = Plus(_escalations, t.Escalations, sign);
         _substantiatedCases += sign * t.SubstantiatedCases;
         _unfoundedCases += sign * t.UnfoundedCases;
         if (!t.SubstantiatedByCategory.IsEmpty)
@@ -133,7 +133,9 @@ public sealed class RunningKpiTally
         }
     }
 
-    private static Ratio Plus(Ratio a, Ratio b, int sign) => sign > 0 ? a + b : a - b;
+    internal static Ratio Plus(Ratio a, Ratio b, int sign) => sign > 0 ? a + b : a - b;
+
+    internal static EscalationCounts Plus(EscalationCounts a, EscalationCounts b, int sign) => sign > 0 ? a + b : a - b;
 
     /// <summary>Cases received (read without building the whole tally).</summary>
     public int Cases => _cases;
@@ -204,9 +206,9 @@ public sealed class RunningDepartmentTally
     internal void Apply(DepartmentTally t, int sign)
     {
         _cases += sign * t.Cases;
-        _rectifyOnTime = sign > 0 ? _rectifyOnTime + t.RectifyOnTime : _rectifyOnTime - t.RectifyOnTime;
-        _reopen = sign > 0 ? _reopen + t.Reopen : _reopen - t.Reopen;
-        _escalations = sign > 0 ? _escalations + t.Escalations : _escalations - t.Escalations;
+        _rectifyOnTime = RunningKpiTally.Plus(_rectifyOnTime, t.RectifyOnTime, sign);
+        _reopen = RunningKpiTally.Plus(_reopen, t.Reopen, sign);
+        _escalations = RunningKpiTally.Plus(_escalations, t.Escalations, sign);
         _satisfaction.Apply(t.Satisfaction, sign);
     }
 
