@@ -28,8 +28,13 @@ public sealed class DepartmentState
     public Dictionary<string, CaseSummary> Open { get; set; } = new(StringComparer.Ordinal);
     public DeliveryLedger Ledger { get; set; } = new();
     public List<EscalationNotice> RecentEscalations { get; set; } = [];
-    /// <summary>Planned inspections not carried out yet, in (date, id) order.</summary>
+    /// <summary>Planned inspections in (date, id) order. The first <see cref="PlanDone"/> of them have been carried out.</summary>
     public List<PlannedInspection> Plan { get; set; } = [];
+
+    /// <summary>How many inspections at the front of <see cref="Plan"/> are done. They are dropped in bulk once they are
+    /// half of the list: removing each day's inspections from the front moved the whole plan, every day (a department of
+    /// a national simulation plans half a million).</summary>
+    public int PlanDone { get; set; }
     public int InspectionsDone { get; set; }
     public Instant? WakeAt { get; set; }
 }
@@ -72,6 +77,7 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
     public async Task<DepartmentSnapshot> PlanInspections(IReadOnlyList<PlannedInspection> plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        DropDone();
         var known = S.Plan.Select(x => x.Id!).ToHashSet(StringComparer.Ordinal);
         foreach (var p in plan)
         {
@@ -96,10 +102,10 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
         }
 
         var today = ChinaTime.DateOf(Now);
-        var due = 0;
+        var due = S.PlanDone;
         while (due < S.Plan.Count && S.Plan[due].Date <= today) due++;
         List<PlannedInspection>? failed = null;
-        for (var i = 0; i < due; i++)
+        for (var i = S.PlanDone; i < due; i++)
         {
             var p = S.Plan[i];
             try
@@ -113,15 +119,32 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
             }
         }
 
-        S.Plan.RemoveRange(0, due);
-        if (failed is not null) S.Plan.InsertRange(0, failed);
+        S.PlanDone = due;
+        if (failed is not null)
+        {
+            DropDone();
+            S.Plan.InsertRange(0, failed);
+        }
+        else if (S.PlanDone > 1024 && S.PlanDone * 2 > S.Plan.Count)
+        {
+            DropDone();
+        }
+
         await Commit(retrySoon: failed is not null);
     }
+
+    private void DropDone()
+    {
+        S.Plan.RemoveRange(0, S.PlanDone);
+        S.PlanDone = 0;
+    }
+
+    private PlannedInspection? NextPlanned => S.PlanDone < S.Plan.Count ? S.Plan[S.PlanDone] : null;
 
     private async Task Commit(bool retrySoon = false)
     {
         var now = Now;
-        Instant? wake = S.Plan.Count == 0 ? null : GrainTime.Max(GrainTime.NineOClock(S.Plan[0].Date), now);
+        Instant? wake = NextPlanned is { } next ? GrainTime.Max(GrainTime.NineOClock(next.Date), now) : null;
         if (retrySoon && wake <= now) wake = now + Duration.FromHours(1);
         S.WakeAt = wake;
         await _state.SaveAsync();
@@ -161,7 +184,7 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
     {
         var tally = S.Tally;
         return new(Id, S.DistrictId, S.Name ?? Id, S.Open.Count, tally, KpiCalculator.Rate(Id, tally, _kpiOptions),
-            S.RecentEscalations.ToArray(), S.Plan.Count, S.InspectionsDone, S.Plan.Count == 0 ? null : S.Plan[0].Date);
+            S.RecentEscalations.ToArray(), S.Plan.Count - S.PlanDone, S.InspectionsDone, NextPlanned?.Date);
     }
 
     private static readonly Comparison<PlannedInspection> PlanOrder = (a, b) =>

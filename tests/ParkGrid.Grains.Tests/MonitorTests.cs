@@ -64,6 +64,32 @@ public class MonitorTests
     }
 
     /// <summary>
+    /// A large plan: 2,400 inspections of 12 enterprises over ten working days, 240 a day. Each day's are carried out at
+    /// 09:00 of their day, once each, in (date, id) order, and the plan counts down, also after the department has dropped
+    /// the inspections it carried out (which it does in bulk once they are half of the list).
+    /// </summary>
+    [Fact]
+    public void A_large_inspection_plan_is_carried_out_day_by_day_each_inspection_once()
+    {
+        using var w = new World(At(2025, 11, 3, 8)).Setup(enterprises: 12);
+        var days = Enumerable.Range(0, 14).Select(i => D(2025, 11, 3).PlusDays(i)).Where(d => d.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday)).Take(10).ToArray();
+        var plan = Enumerable.Range(0, 2400).Select(i => new PlannedInspection($"xa-{i % 12 + 1:0000}", days[i / 240], $"p{i:0000}")).ToArray();
+        w.Run(g => g.GetGrain<IDepartmentGrain>("ecology").PlanInspections(plan));
+
+        for (var day = 0; day < days.Length; day++)
+        {
+            w.AdvanceTo(days[day].Year, days[day].Month, days[day].Day, 12);
+            var snapshot = w.Run(g => g.GetGrain<IDepartmentGrain>("ecology").GetSnapshot());
+            Assert.Equal((240 * (day + 1), 2400 - 240 * (day + 1)), (snapshot.InspectionsDone, snapshot.PlannedInspections));
+            Assert.Equal(day + 1 < days.Length ? days[day + 1] : null, snapshot.NextInspectionOn);
+        }
+
+        var recorded = Enumerable.Range(1, 12).SelectMany(i => w.Run(g => g.GetGrain<IEnterpriseGrain>($"xa-{i:0000}").GetSnapshot()).Inspections).ToList();
+        Assert.Equal(plan.Select(p => p.Id).Order(StringComparer.Ordinal), recorded.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.All(recorded, r => Assert.Equal(plan.Single(p => p.Id == r.Id).Date, r.Date));
+    }
+
+    /// <summary>
     /// A subsidy promised on Monday 2025-11-03 with a grace of 20 working days: the grace ends on AddWorkingDays(11-03, 20)
     /// = 11-04 … 11-07 (4), 11-10 … 11-14 (9), 11-17 … 11-21 (14), 11-24 … 11-28 (19), 12-01 (20). The case is raised at
     /// 00:00 on 12-02, and never a second time however long it stays unpaid.
