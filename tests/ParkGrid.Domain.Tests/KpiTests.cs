@@ -360,6 +360,31 @@ public class KpiTests
         Assert.Throws<ArgumentException>(() => tallies[0].Replace(all, tallies[0]));
         Assert.Throws<ArgumentException>(() => small.Replace(all, tallies[0]));
         Assert.Equal(before, Json(small.ToTally()));
+
+        // Whole parks (inspections, subsidies, supervisor visits: fields a case's part leaves at zero) go in and out too.
+        var a = KpiCalculator.Tally(ParkA(), P, Cn);
+        var b = KpiCalculator.Tally(ParkB(), P, Cn);
+        var parks = new RunningKpiTally(a);
+        Assert.Equal(Json(a), Json(parks.ToTally()));
+        parks.Replace(KpiTally.Empty, b);
+        Assert.Equal(Json(a.Combine(b)), Json(parks.ToTally()));
+        parks.Replace(a, KpiTally.Empty);
+        Assert.Equal(Json(b), Json(parks.ToTally()));
+
+        // Each map is checked on its own: a part that holds only a department, or only a category, is refused too.
+        var departmentOnly = KpiTally.Empty with
+        {
+            Departments = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, DepartmentTally>("nowhere", DepartmentTally.Empty with { Cases = 1 })]),
+        };
+        var categoryOnly = KpiTally.Empty with
+        {
+            SubstantiatedByCategory = ImmutableSortedDictionary.CreateRange([new KeyValuePair<CaseCategory, int>(CaseCategory.SlowApproval, 1)]),
+        };
+        var empty = new RunningKpiTally();
+        Assert.Throws<ArgumentException>(() => empty.Replace(departmentOnly, KpiTally.Empty));
+        Assert.Throws<ArgumentException>(() => empty.Replace(categoryOnly, KpiTally.Empty));
+        Assert.Throws<ArgumentException>(() => KpiTally.Empty.Replace(departmentOnly, KpiTally.Empty));
+        Assert.Equal(Json(KpiTally.Empty), Json(empty.ToTally()));
     }
 
     [Fact]

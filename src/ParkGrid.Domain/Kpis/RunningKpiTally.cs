@@ -59,13 +59,18 @@ public sealed class RunningKpiTally
         // Most contributions leave most maps empty; enumerating an empty immutable map still costs an enumerator.
         if (!t.EnterpriseSatisfaction.IsEmpty)
         {
-                foreach (var key in t.EnterpriseSatisfaction.Keys)
-                    if (!_enterpriseSatisfaction.ContainsKey(key)) throw NoEntry(key);
-            if (!t.SubstantiatedByCategory.IsEmpty)
-                foreach (var key in t.SubstantiatedByCategory.Keys)
-                    if (!_substantiatedByCategory.ContainsKey(key)) throw NoEntry(key);
-            if (t.Departments.IsEmpty) return;
-            if (!t.Departments.IsEmpty)
+            foreach (var key in t.EnterpriseSatisfaction.Keys)
+                if (!_enterpriseSatisfaction.ContainsKey(key)) throw NoEntry(key);
+        }
+
+        if (!t.SubstantiatedByCategory.IsEmpty)
+        {
+            foreach (var key in t.SubstantiatedByCategory.Keys)
+                if (!_substantiatedByCategory.ContainsKey(key)) throw NoEntry(key);
+        }
+
+        if (!t.Departments.IsEmpty)
+        {
             foreach (var (key, department) in t.Departments)
             {
                 if (!_departments.TryGetValue(key, out var mine)) throw NoEntry(key);
