@@ -5,7 +5,8 @@ using ParkGrid.Simulations;
 // Simulation benchmarks (Stopwatch; run in Release):
 //   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR] [--scenario FILE] [--allocations] [--calls]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory;
-// --allocations adds the collections by generation and the allocations by type. DOTNET_gcServer=1 runs it on server GC.
+// --allocations adds the collections by generation (and what triggered them) and the allocations by type. DOTNET_gcServer=1
+// runs it on server GC; DOTNET_GCgen0size=0x40000000 DOTNET_GCSegmentSize=0x80000000 with a 1 GiB gen0 budget (docs/simulation.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] is "simulate" or "merge")
 {
@@ -38,7 +39,10 @@ var calls = args.Contains("--calls");
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
 Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
-                  $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (DOTNET_gcServer=1 selects server GC)");
+                  $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (DOTNET_gcServer=1 selects server GC), " +
+                  (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { Length: > 0 } gen0
+                      ? $"gen0 budget DOTNET_GCgen0size={gen0}, DOTNET_GCSegmentSize={Environment.GetEnvironmentVariable("DOTNET_GCSegmentSize") ?? "unset"}"
+                      : $"default gen0 budget ({SimulationCommands.GcBudgetEnvironment} gives 1 GiB)"));
 
 if (Want("events") || Want("xiangan"))
 {
