@@ -49,4 +49,24 @@ public sealed class CommandTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void A_large_scenario_started_with_the_default_gc_budget_gets_a_hint_and_a_small_one_or_a_tuned_process_none()
+    {
+        var province = Scenarios.Load("province.yaml");
+        var xiangan = Scenarios.Load("xiangan.yaml");
+        Assert.Equal(50_000, province.EnterpriseCount);
+        Func<string, string?> unset = _ => null;
+
+        var hint = SimulationCommands.LargeHeapHint(province, unset);
+        Assert.NotNull(hint);
+        Assert.Contains("50,000 enterprises", hint);
+        Assert.Contains("DOTNET_GCgen0size=0x40000000", hint);
+        Assert.Contains("DOTNET_GCSegmentSize=0x80000000", hint);
+
+        Assert.Null(SimulationCommands.LargeHeapHint(xiangan, unset));
+        Assert.Null(SimulationCommands.LargeHeapHint(province, name => name == "DOTNET_GCgen0size" ? "0x40000000" : null));
+        Assert.Null(SimulationCommands.LargeHeapHint(province, name => name == "COMPlus_GCgen0size" ? "40000000" : null));
+        Assert.NotNull(SimulationCommands.LargeHeapHint(province, name => name == "DOTNET_GCgen0size" ? "" : null));
+    }
 }
