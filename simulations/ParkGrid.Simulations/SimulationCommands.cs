@@ -128,7 +128,13 @@ public static class SimulationCommands
     public static string? LargeHeapHint(Scenario scenario, Func<string, string?> env)
     {
         if (scenario.EnterpriseCount < LargeScenarioEnterprises) return null;
-        if (!string.IsNullOrEmpty(env("DOTNET_GCgen0size")) || !string.IsNullOrEmpty(env("COMPlus_GCgen0size"))) return null;
+        bool Set(string name) => !string.IsNullOrEmpty(env("DOTNET_" + name)) || !string.IsNullOrEmpty(env("COMPlus_" + name));
+        var gen0 = Set("GCgen0size");
+        if (gen0 && Set("GCSegmentSize")) return null;
+        // Set alone, the gen0 size stays capped at half the default segment (about 128 MiB): it changes nothing.
+        if (gen0)
+            return "hint: DOTNET_GCgen0size is set but DOTNET_GCSegmentSize is not, so the gen0 budget stays at most half the default segment (about 128 MiB). " +
+                   $"Set DOTNET_GCSegmentSize to twice DOTNET_GCgen0size, e.g. {GcBudgetEnvironment}; see docs/simulation.md, \"Large scenarios\".";
         return string.Create(CultureInfo.InvariantCulture,
             $"hint: {scenario.Name} has {scenario.EnterpriseCount:N0} enterprises; its replications spend much of their time collecting garbage. " +
             $"Starting with {GcBudgetEnvironment} (a 1 GiB gen0 budget, for up to 1 GiB more memory) halves that; see docs/simulation.md, \"Large scenarios\".");
