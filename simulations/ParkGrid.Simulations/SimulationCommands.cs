@@ -89,6 +89,8 @@ public static class SimulationCommands
         return command;
     }
 
+    private static string Count(int n, string one, string many) => string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? one : many)}");
+
     private static string CommandLine() => string.Join(" ", Environment.GetCommandLineArgs().Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
 
     /// <summary>"i/n", or the index from JOB_COMPLETION_INDEX with a shard count.</summary>
@@ -162,7 +164,7 @@ public static class SimulationCommands
         IReadOnlyList<ReplicationResult> results;
         if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
         {
-            if (!quiet) Console.Error.WriteLine($"simulating {scenario.Name}: {scenario.Policies.Count} policies × {reps.Count} replications on {options.Parallelism} threads …");
+            if (!quiet) Console.Error.WriteLine($"simulating {scenario.Name}: {Count(scenario.Policies.Count, "policy", "policies")} × {Count(reps.Count, "replication", "replications")} on {Count(options.Parallelism, "thread", "threads")} …");
             results = Experiment.Run(scenario, opts);
         }
         else
