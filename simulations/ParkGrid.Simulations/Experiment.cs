@@ -35,7 +35,12 @@ public static class Experiment
     public static Scenario Apply(Scenario scenario, ExperimentOptions options)
     {
         var s = scenario;
-        if (options.Replications is { } r) s = s with { Replications = r };
+        if (options.Replications is { } r)
+        {
+            // The same range a scenario file may state; zero would write an empty report and call it a success.
+            if (r is < 1 or > 100_000) throw new ArgumentException($"--replications must be between 1 and 100000 (it is {r}).");
+            s = s with { Replications = r };
+        }
         if (options.Seed is { } seed) s = s with { Seed = seed };
         if (options.Policies is { Count: > 0 } names)
         {

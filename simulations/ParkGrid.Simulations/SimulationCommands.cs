@@ -38,6 +38,7 @@ public static class SimulationCommands
             {
                 var file = parse.GetValue(scenarioArg)!;
                 var (index, count) = ParseShard(parse.GetValue(shard), parse.GetValue(shardCount));
+                if (parse.GetValue(parallelism) is < 1 and var j) throw new ArgumentException($"--parallelism must be at least 1 (it is {j}).");
                 return RunSimulate(file.FullName, parse.GetValue(outOption)!.FullName, new ExperimentOptions
                 {
                     Replications = parse.GetValue(replications),

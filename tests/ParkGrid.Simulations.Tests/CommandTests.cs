@@ -50,6 +50,31 @@ public sealed class CommandTests
         }
     }
 
+    [Theory]
+    [InlineData("--replications", "0", "--replications must be between 1 and 100000 (it is 0)")]
+    [InlineData("-j", "0", "--parallelism must be at least 1 (it is 0)")]
+    public void Zero_replications_or_zero_parallelism_are_refused_and_nothing_is_written(string option, string value, string message)
+    {
+        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
+        var error = new StringWriter();
+        var previous = Console.Error;
+        try
+        {
+            var scenario = Path.Combine(dir, "small.yaml");
+            File.WriteAllText(scenario, TestScenarios.Small);
+            var outDir = Path.Combine(dir, "out");
+            Console.SetError(error);
+            Assert.Equal(1, Invoke("simulate", scenario, "--out", outDir, option, value, "--quiet"));
+            Assert.Contains(message, error.ToString());
+            Assert.False(Directory.Exists(outDir));
+        }
+        finally
+        {
+            Console.SetError(previous);
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void A_large_scenario_started_without_a_bigger_gen0_budget_gets_a_hint_and_a_small_one_or_a_tuned_process_none()
     {
