@@ -152,6 +152,9 @@ public static class SimulationCommands
         var yaml = File.ReadAllText(scenarioPath);
         var scenario = Experiment.Apply(ScenarioLoader.LoadFile(scenarioPath), options);
         var reps = Experiment.ReplicationsOf(scenario, options.ShardIndex, options.ShardCount);
+        // The output directory is made before the run, so that a path that cannot take the report fails now, not after hours.
+        if (File.Exists(outDir)) throw new IOException($"--out {outDir} is a file; give a directory for the report.");
+        Directory.CreateDirectory(outDir);
         var total = reps.Count * scenario.Policies.Count;
         long days = 0;
         var done = 0;

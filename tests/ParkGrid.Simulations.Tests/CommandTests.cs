@@ -76,6 +76,32 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void An_output_path_that_is_a_file_is_refused_before_the_run()
+    {
+        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
+        var error = new StringWriter();
+        var previous = Console.Error;
+        try
+        {
+            var scenario = Path.Combine(dir, "small.yaml");
+            File.WriteAllText(scenario, TestScenarios.Small);
+            var file = Path.Combine(dir, "taken");
+            File.WriteAllText(file, "mine");
+            Console.SetError(error);
+            // Not quiet: a run would first say "simulating …" (the test's console is not interactive).
+            Assert.Equal(1, Invoke("simulate", scenario, "--out", file, "--replications", "1"));
+            Assert.Contains("is a file", error.ToString());
+            Assert.DoesNotContain("simulating", error.ToString());
+            Assert.Equal("mine", File.ReadAllText(file));
+        }
+        finally
+        {
+            Console.SetError(previous);
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void A_large_scenario_started_without_a_bigger_gen0_budget_gets_a_hint_and_a_small_one_or_a_tuned_process_none()
     {
         var province = Scenarios.Load("province.yaml");
