@@ -165,38 +165,39 @@ public static class SimulationCommands
         };
         if (!quiet && LargeHeapHint(scenario, Environment.GetEnvironmentVariable) is { } hint) Console.Error.WriteLine(hint);
         var watch = Stopwatch.StartNew();
+        double Rate() => Interlocked.Read(ref days) / Math.Max(0.001, watch.Elapsed.TotalSeconds);
+        IReadOnlyList<ReplicationResult> Run() => Experiment.Run(scenario, opts);
         IReadOnlyList<ReplicationResult> results;
-        if (quiet || !AnsiConsole.Profile.Capabilities.Interactive)
+        if (quiet) results = Run();
+        else if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
-            if (!quiet) Console.Error.WriteLine($"simulating {scenario.Name}: {Count(scenario.Policies.Count, "policy", "policies")} × {Count(reps.Count, "replication", "replications")} on {Count(options.Parallelism, "thread", "threads")} …");
-            results = Experiment.Run(scenario, opts);
+            // Logs (a Kubernetes Job, a redirected console): a line now and then instead of a bar.
+            Console.Error.WriteLine($"simulating {scenario.Name}: {Count(scenario.Policies.Count, "policy", "policies")} × {Count(reps.Count, "replication", "replications")} on {Count(options.Parallelism, "thread", "threads")} …");
+            var expected = Math.Max(1L, (long)total * scenario.HorizonDays);
+            var lastLine = TimeSpan.Zero;
+            results = RunOnWorker(Run, () =>
+            {
+                if (watch.Elapsed - lastLine < ProgressLineInterval) return;
+                lastLine = watch.Elapsed;
+                var d = Interlocked.Read(ref days);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{scenario.Name}: {Volatile.Read(ref done)}/{total} replications, {d:N0} of {expected:N0} simulated days ({100.0 * d / expected:0}%), {Rate():0} days/s, {watch.Elapsed.TotalSeconds:0} s"));
+            });
         }
         else
         {
             IReadOnlyList<ReplicationResult>? r = null;
-            Exception? error = null;
             AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"{scenario.Name}", maxValue: total);
-                    var worker = new Thread(() =>
+                    r = RunOnWorker(Run, () =>
                     {
-                        try { r = Experiment.Run(scenario, opts); }
-                        catch (Exception e) { error = e; }
-                    }, 16 * 1024 * 1024);
-                    worker.Start();
-                    void Update()
-                    {
-                        var d = Interlocked.Read(ref days);
                         task.Value = Volatile.Read(ref done);
-                        task.Description = $"{scenario.Name}: {Volatile.Read(ref done)}/{total} replications, {d / Math.Max(0.001, watch.Elapsed.TotalSeconds):0} simulated days/s";
-                    }
-
-                    while (!worker.Join(250)) Update();
-                    Update();
+                        task.Description = $"{scenario.Name}: {Volatile.Read(ref done)}/{total} replications, {Rate():0} simulated days/s";
+                    });
                 });
-            if (error is not null) throw error as InvalidOperationException ?? new InvalidOperationException(error.Message, error);
             results = r!;
         }
 
@@ -204,7 +205,28 @@ public static class SimulationCommands
         var repeat = $"parkgrid simulate {scenarioPath} --out {outDir} --seed {scenario.Seed} --replications {scenario.Replications} --policies {string.Join(',', scenario.Policies.Select(p => p.Name))}" +
                      (options.ShardCount > 1 ? $" --shard {shardText}" : "");
         Reports.Write(outDir, scenario, yaml, results, new Manifest { ScenarioFile = scenarioPath, CommandLine = commandLine, Repeat = repeat, Shards = [shardText] });
-        Console.Error.WriteLine($"{total} replications in {watch.Elapsed.TotalSeconds:0.0} s ({Interlocked.Read(ref days) / Math.Max(0.001, watch.Elapsed.TotalSeconds):0} simulated days/s); report in {Path.Combine(outDir, "report.html")}");
+        Console.Error.WriteLine($"{total} replications in {watch.Elapsed.TotalSeconds:0.0} s ({Rate():0} simulated days/s); report in {Path.Combine(outDir, "report.html")}");
         return Ok;
+    }
+
+    /// <summary>How often a run whose console is not interactive prints a progress line.</summary>
+    internal static TimeSpan ProgressLineInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the experiment on a thread of its own (with room for deep grain call chains), calling
+    /// <paramref name="tick"/> every 250 ms on this thread and once at the end; a failure is rethrown here.</summary>
+    private static IReadOnlyList<ReplicationResult> RunOnWorker(Func<IReadOnlyList<ReplicationResult>> run, Action tick)
+    {
+        IReadOnlyList<ReplicationResult>? results = null;
+        Exception? error = null;
+        var worker = new Thread(() =>
+        {
+            try { results = run(); }
+            catch (Exception e) { error = e; }
+        }, 16 * 1024 * 1024);
+        worker.Start();
+        while (!worker.Join(250)) tick();
+        tick();
+        if (error is not null) throw error as InvalidOperationException ?? new InvalidOperationException(error.Message, error);
+        return results!;
     }
 }

@@ -102,6 +102,36 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void A_run_whose_console_is_not_interactive_prints_progress_lines_to_its_log()
+    {
+        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
+        var error = new StringWriter();
+        var previous = Console.Error;
+        var interval = SimulationCommands.ProgressLineInterval;
+        try
+        {
+            var scenario = Path.Combine(dir, "small.yaml");
+            File.WriteAllText(scenario, TestScenarios.Small);
+            SimulationCommands.ProgressLineInterval = TimeSpan.Zero; // a line at every look (every 250 ms, and at the end)
+            Console.SetError(error);
+            Assert.Equal(0, Invoke("simulate", scenario, "--out", Path.Combine(dir, "out"), "--replications", "2", "-j", "1"));
+            var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("simulating ", lines[0]);
+            var progress = lines.Where(l => l.Contains(" simulated days (", StringComparison.Ordinal)).ToArray();
+            Assert.NotEmpty(progress);
+            // The last look comes after the run: every replication and every day counted.
+            Assert.Matches(@": (\d+)/\1 replications, ([\d,]+) of \2 simulated days \(100%\)", progress[^1]);
+            Assert.Contains("replications in", lines[^1]);
+        }
+        finally
+        {
+            SimulationCommands.ProgressLineInterval = interval;
+            Console.SetError(previous);
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void A_large_scenario_started_without_a_bigger_gen0_budget_gets_a_hint_and_a_small_one_or_a_tuned_process_none()
     {
         var province = Scenarios.Load("province.yaml");
