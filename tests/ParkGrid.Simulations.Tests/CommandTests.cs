@@ -50,72 +50,68 @@ public sealed class CommandTests
         }
     }
 
+    /// <summary>Runs a command with standard error captured.</summary>
+    private static (int Code, string Errors) InvokeCapturing(params string[] args)
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (Invoke(args), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    /// <summary>A temporary directory holding small.yaml (the small test scenario); deleted when disposed.</summary>
+    private sealed class SmallScenarioDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
+        public string Scenario => System.IO.Path.Combine(Path, "small.yaml");
+        public SmallScenarioDirectory() => File.WriteAllText(Scenario, TestScenarios.Small);
+        public string this[string name] => System.IO.Path.Combine(Path, name);
+        public void Dispose() => Directory.Delete(Path, true);
+    }
+
     [Theory]
     [InlineData("--replications", "0", "--replications must be between 1 and 100000 (it is 0)")]
     [InlineData("-j", "0", "--parallelism must be at least 1 (it is 0)")]
     public void Zero_replications_or_zero_parallelism_are_refused_and_nothing_is_written(string option, string value, string message)
     {
-        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
-        var error = new StringWriter();
-        var previous = Console.Error;
-        try
-        {
-            var scenario = Path.Combine(dir, "small.yaml");
-            File.WriteAllText(scenario, TestScenarios.Small);
-            var outDir = Path.Combine(dir, "out");
-            Console.SetError(error);
-            Assert.Equal(1, Invoke("simulate", scenario, "--out", outDir, option, value, "--quiet"));
-            Assert.Contains(message, error.ToString());
-            Assert.False(Directory.Exists(outDir));
-        }
-        finally
-        {
-            Console.SetError(previous);
-            Directory.Delete(dir, true);
-        }
+        using var dir = new SmallScenarioDirectory();
+        var (code, errors) = InvokeCapturing("simulate", dir.Scenario, "--out", dir["out"], option, value, "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains(message, errors);
+        Assert.False(Directory.Exists(dir["out"]));
     }
 
     [Fact]
     public void An_output_path_that_is_a_file_is_refused_before_the_run()
     {
-        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
-        var error = new StringWriter();
-        var previous = Console.Error;
-        try
-        {
-            var scenario = Path.Combine(dir, "small.yaml");
-            File.WriteAllText(scenario, TestScenarios.Small);
-            var file = Path.Combine(dir, "taken");
-            File.WriteAllText(file, "mine");
-            Console.SetError(error);
-            // Not quiet: a run would first say "simulating …" (the test's console is not interactive).
-            Assert.Equal(1, Invoke("simulate", scenario, "--out", file, "--replications", "1"));
-            Assert.Contains("is a file", error.ToString());
-            Assert.DoesNotContain("simulating", error.ToString());
-            Assert.Equal("mine", File.ReadAllText(file));
-        }
-        finally
-        {
-            Console.SetError(previous);
-            Directory.Delete(dir, true);
-        }
+        using var dir = new SmallScenarioDirectory();
+        File.WriteAllText(dir["taken"], "mine");
+        // Not quiet: a run would first say "simulating …" (the test's console is not interactive).
+        var (code, errors) = InvokeCapturing("simulate", dir.Scenario, "--out", dir["taken"], "--replications", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("is a file", errors);
+        Assert.DoesNotContain("simulating", errors);
+        Assert.Equal("mine", File.ReadAllText(dir["taken"]));
     }
 
     [Fact]
     public void A_run_whose_console_is_not_interactive_prints_progress_lines_to_its_log()
     {
-        var dir = Directory.CreateTempSubdirectory("parkgrid-cmd-").FullName;
-        var error = new StringWriter();
-        var previous = Console.Error;
+        using var dir = new SmallScenarioDirectory();
         var interval = SimulationCommands.ProgressLineInterval;
+        SimulationCommands.ProgressLineInterval = TimeSpan.Zero; // a line at every look (every 250 ms, and at the end)
         try
         {
-            var scenario = Path.Combine(dir, "small.yaml");
-            File.WriteAllText(scenario, TestScenarios.Small);
-            SimulationCommands.ProgressLineInterval = TimeSpan.Zero; // a line at every look (every 250 ms, and at the end)
-            Console.SetError(error);
-            Assert.Equal(0, Invoke("simulate", scenario, "--out", Path.Combine(dir, "out"), "--replications", "2", "-j", "1"));
-            var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var (code, errors) = InvokeCapturing("simulate", dir.Scenario, "--out", dir["out"], "--replications", "2", "-j", "1");
+            Assert.Equal(0, code);
+            var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.StartsWith("simulating ", lines[0]);
             var progress = lines.Where(l => l.Contains(" simulated days (", StringComparison.Ordinal)).ToArray();
             Assert.NotEmpty(progress);
@@ -126,8 +122,6 @@ public sealed class CommandTests
         finally
         {
             SimulationCommands.ProgressLineInterval = interval;
-            Console.SetError(previous);
-            Directory.Delete(dir, true);
         }
     }
 
