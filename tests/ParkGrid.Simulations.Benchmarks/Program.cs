@@ -6,7 +6,7 @@ using ParkGrid.Simulations;
 //   dotnet run -c Release --project tests/ParkGrid.Simulations.Benchmarks -- [events] [xiangan] [province] [national] [experiment] [--budget SECONDS] [--replications N] [--out DIR] [--scenario FILE] [--allocations] [--calls]
 // With no part named, all run. Each part prints wall time, simulated grain events (runtime turns) per second and memory;
 // --allocations adds the collections by generation (and what triggered them) and the allocations by type. DOTNET_gcServer=1
-// runs it on server GC; DOTNET_GCgen0size=0x40000000 DOTNET_GCSegmentSize=0x80000000 with a 1 GiB gen0 budget (docs/simulation.md).
+// runs it on server GC, and DOTNET_GCgen0size=0x40000000 DOTNET_GCSegmentSize=0x80000000 with a 1 GiB gen0 budget (docs/simulation.md).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] is "simulate" or "merge")
 {
