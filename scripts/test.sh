@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the solution and ends with one summary line ("N passed, N failed").
+# Runs every test of the solution and ends with one summary line ("N passed, N failed, N skipped").
 # Tests that need PostgreSQL start a private server with the machine's PostgreSQL 15 binaries
 # (Debian: apt-get install -y postgresql), or use PARKGRID_TEST_POSTGRES if it is set.
 # The dashboard's browser tests need Chromium (Debian: apt-get install -y chromium).
@@ -24,8 +24,9 @@ status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
 echo
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -eq 0 ] && [ "$failed" -ne 0 ]; then status=1; fi
 exit "$status"
