@@ -28,20 +28,10 @@ public sealed class CommandTests
 
             var bad = Path.Combine(dir, "bad.yaml");
             File.WriteAllText(bad, TestScenarios.Small.Replace("handlers: 2,", "handlers: -2,"));
-            var error = new StringWriter();
-            var previous = Console.Error;
-            Console.SetError(error);
-            try
-            {
-                Assert.Equal(2, Invoke("simulate", bad, "--out", Path.Combine(dir, "bad"), "--quiet"));
-            }
-            finally
-            {
-                Console.SetError(previous);
-            }
-
-            Assert.Contains("bad.yaml:", error.ToString());
-            Assert.Contains("departments[0].handlers", error.ToString());
+            var (code, errors) = InvokeCapturing("simulate", bad, "--out", Path.Combine(dir, "bad"), "--quiet");
+            Assert.Equal(2, code);
+            Assert.Contains("bad.yaml:", errors);
+            Assert.Contains("departments[0].handlers", errors);
             Assert.Equal(1, Invoke("simulate", good, "--out", Path.Combine(dir, "x"), "--policies", "nope", "--quiet"));
         }
         finally
