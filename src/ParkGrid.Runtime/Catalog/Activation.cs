@@ -383,7 +383,7 @@ internal sealed class Activation : SynchronizationContext, IGrainContext, IThrea
         var index = -1;
         var head = _mailbox[0];
         if (CanStart(head.IsReadOnly, head.AlwaysInterleave, head.IsExclusive)) index = 0;
-        else if (Status == ActivationStatus.Valid && !_exclusiveRunning)
+        else if (Status == ActivationStatus.Valid && !_exclusiveRunning && (_class.IsReentrant || _mailbox.Interleaving > 0))
         {
             for (var i = 1; i < _mailbox.Count; i++)
             {

@@ -147,16 +147,24 @@ internal sealed class MessageQueue
     private Message[] _items = []; // most activations never queue: allocate on first use
     private int _head;
     private int _count;
+    private int _interleaving;
 
     public int Count => _count;
 
+    /// <summary>Queued messages that may start beside a running turn (always-interleave, not exclusive): while there are
+    /// none, a busy grain need not look past the head of its mailbox.</summary>
+    public int Interleaving => _interleaving;
+
     public Message this[int index] => _items[(_head + index) & (_items.Length - 1)];
+
+    private static bool Interleaves(Message message) => message.AlwaysInterleave && !message.IsExclusive;
 
     public void Enqueue(Message message)
     {
         Grow();
         _items[(_head + _count) & (_items.Length - 1)] = message;
         _count++;
+        if (Interleaves(message)) _interleaving++;
     }
 
     public void PushFront(Message message)
@@ -165,16 +173,29 @@ internal sealed class MessageQueue
         _head = (_head - 1) & (_items.Length - 1);
         _items[_head] = message;
         _count++;
+        if (Interleaves(message)) _interleaving++;
     }
 
+    /// <summary>Takes the message at <paramref name="index"/>, moving the shorter side of the queue: taking the head moves
+    /// nothing. (Moving everything behind it made a long mailbox, such as a simulation's busy desk, quadratic to drain.)</summary>
     public Message RemoveAt(int index)
     {
         Debug.Assert(index < _count);
         var mask = _items.Length - 1;
         var message = _items[(_head + index) & mask];
-        for (var i = index; i < _count - 1; i++) _items[(_head + i) & mask] = _items[(_head + i + 1) & mask];
-        _items[(_head + _count - 1) & mask] = null!;
+        if (index < _count / 2)
+        {
+            for (var i = index; i > 0; i--) _items[(_head + i) & mask] = _items[(_head + i - 1) & mask];
+            _items[_head] = null!;
+            _head = (_head + 1) & mask;
+        }
+        else
+        {
+            for (var i = index; i < _count - 1; i++) _items[(_head + i) & mask] = _items[(_head + i + 1) & mask];
+            _items[(_head + _count - 1) & mask] = null!;
+        }
         _count--;
+        if (Interleaves(message)) _interleaving--;
         return message;
     }
 
@@ -186,6 +207,7 @@ internal sealed class MessageQueue
         Array.Clear(_items);
         _head = 0;
         _count = 0;
+        _interleaving = 0;
         return all;
     }
 
