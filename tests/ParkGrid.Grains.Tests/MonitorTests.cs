@@ -90,6 +90,45 @@ public class MonitorTests
     }
 
     /// <summary>
+    /// Plans given out of order, in two batches, across a year's end, with several inspections on one day and one id
+    /// given twice: they are carried out in (date, id) order, the repeated id once. A batch with an entry that names no
+    /// enterprise is refused whole and leaves the plan as it was.
+    /// </summary>
+    [Fact]
+    public void Inspections_are_carried_out_in_date_then_id_order_and_a_bad_batch_changes_nothing()
+    {
+        using var w = new World(At(2025, 12, 29, 8)).Setup(enterprises: 1);
+        var department = "ecology";
+        w.Run(g => g.GetGrain<IDepartmentGrain>(department).PlanInspections(
+        [
+            new PlannedInspection("xa-0001", D(2026, 1, 2), "b"),
+            new PlannedInspection("xa-0001", D(2025, 12, 31), "z"),
+            new PlannedInspection("xa-0001", D(2026, 1, 2), "B"),
+        ]));
+        var snapshot = w.Run(g => g.GetGrain<IDepartmentGrain>(department).PlanInspections(
+        [
+            new PlannedInspection("xa-0001", D(2026, 1, 2), "a"),
+            new PlannedInspection("xa-0001", D(2025, 12, 30), "y"),
+            new PlannedInspection("xa-0001", D(2026, 1, 2), "b"), // known already
+        ]));
+        Assert.Equal((5, D(2025, 12, 30)), (snapshot.PlannedInspections, snapshot.NextInspectionOn));
+
+        var bad = Assert.Throws<ArgumentException>(() => w.Run(g => g.GetGrain<IDepartmentGrain>(department).PlanInspections(
+        [
+            new PlannedInspection("xa-0001", D(2026, 1, 5), "c"),
+            new PlannedInspection(" ", D(2026, 1, 6), "d"),
+        ])));
+        Assert.Contains("#2 (d) has no enterprise id", bad.Message);
+        snapshot = w.Run(g => g.GetGrain<IDepartmentGrain>(department).GetSnapshot());
+        Assert.Equal((5, D(2025, 12, 30)), (snapshot.PlannedInspections, snapshot.NextInspectionOn));
+
+        w.AdvanceTo(2026, 1, 3, 12);
+        var recorded = w.Run(g => g.GetGrain<IEnterpriseGrain>("xa-0001").GetSnapshot()).Inspections;
+        Assert.Equal(["y", "z", "B", "a", "b"], recorded.Select(r => r.Id));
+        Assert.Equal(5, w.Run(g => g.GetGrain<IDepartmentGrain>(department).GetSnapshot()).InspectionsDone);
+    }
+
+    /// <summary>
     /// A subsidy promised on Monday 2025-11-03 with a grace of 20 working days: the grace ends on AddWorkingDays(11-03, 20)
     /// = 11-04 … 11-07 (4), 11-10 … 11-14 (9), 11-17 … 11-21 (14), 11-24 … 11-28 (19), 12-01 (20). The case is raised at
     /// 00:00 on 12-02, and never a second time however long it stays unpaid.
