@@ -391,7 +391,7 @@ public sealed class CaseLifecycle
 
     private static string Outcome(System.Collections.Immutable.ImmutableArray<CaseClock> clocks, SlaKind kind)
     {
-        var clock = clocks.LastOrDefault(c => c.Kind == kind)?.Clock;
+        var clock = CaseRecord.Latest(clocks, kind)?.Clock;
         return clock is null ? "none" : clock.Met ? "met" : "overdue";
     }
 

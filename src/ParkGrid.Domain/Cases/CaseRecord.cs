@@ -132,7 +132,17 @@ public sealed record CaseRecord
     [JsonIgnore] public CaseClock? ActiveClock => Clocks.LastOrDefault(c => !c.Clock.IsStopped);
 
     /// <summary>The latest clock of a kind, if any.</summary>
-    public CaseClock? LatestClock(SlaKind kind) => Clocks.LastOrDefault(c => c.Kind == kind);
+    public CaseClock? LatestClock(SlaKind kind) => Latest(Clocks, kind);
+
+    // A loop, not LastOrDefault with a lambda: the lambda captures the kind, so each call made a closure and a delegate (KPI
+    // tallies ask for clocks by kind at every case change).
+    internal static CaseClock? Latest(ImmutableArray<CaseClock> clocks, SlaKind kind)
+    {
+        for (var i = clocks.Length - 1; i >= 0; i--)
+            if (clocks[i].Kind == kind)
+                return clocks[i];
+        return null;
+    }
 
     /// <summary>When the case was last resolved, if it ever was.</summary>
     [JsonIgnore] public Instant? ResolvedAt => History.LastOrDefault(e => e.Action == CaseAction.Resolve)?.At;

@@ -13,7 +13,6 @@ namespace ParkGrid.Runtime.Timers;
 /// </summary>
 internal sealed class GrainTimer(Activation activation, Func<object?, CancellationToken, Task> callback, object? state, GrainTimerOptions options) : Message, IGrainTimer
 {
-    private readonly object _lock = new();
     private readonly CancellationTokenSource _disposed = new();
     private GrainTimerOptions _options = options;
     private ScheduledCallback? _pending;
@@ -31,7 +30,8 @@ internal sealed class GrainTimer(Activation activation, Func<object?, Cancellati
     internal bool InTimerList;
 
     private TurnScheduler Scheduler => activation.Runtime.Scheduler;
-    private Gate Locked() => new(_lock, activation.Runtime.Concurrent);
+    // The timer is its own monitor: simulations register a timer per event, and a lock object each was one more allocation.
+    private Gate Locked() => new(this, activation.Runtime.Concurrent);
 
     public void Start()
     {
