@@ -280,6 +280,38 @@ public class KpiTests
         Assert.Equal(8, KpiCalculator.Report(combined, Options).TimeToResolveP50);
     }
 
+    /// <summary>
+    /// A district combines its parks' tallies in one go (the per-enterprise scores through one builder): the same tally as
+    /// combining them one pair at a time, here for 300 parks whose rated enterprises overlap, mixed with case tallies and
+    /// empty ones, and in any order.
+    /// </summary>
+    [Fact]
+    public void Combining_many_tallies_at_once_equals_combining_them_pair_by_pair()
+    {
+        var random = new Random(7);
+        var parks = Enumerable.Range(0, 300).Select(p => KpiTally.Empty with
+        {
+            Cases = random.Next(5),
+            Enterprises = 20,
+            Response = new Ratio(random.Next(3), 3),
+            EnterpriseSatisfaction = Enumerable.Range(0, random.Next(0, 40))
+                .Select(_ => $"e-{random.Next(2_000):0000}")
+                .Distinct()
+                .ToImmutableSortedDictionary(e => e, _ => new ScoreSum(random.Next(101), 1), StringComparer.Ordinal),
+        });
+        var cases = ParkACases().Concat(ParkBCases()).Select(c => KpiCalculator.Tally(new KpiInput { AsOf = AsOf, Cases = [c] }, P, Cn));
+        var tallies = parks.Concat(cases).Append(KpiTally.Empty).ToArray();
+        random.Shuffle(tallies);
+
+        var pairwise = tallies.Aggregate(KpiTally.Empty, (a, b) => a.Combine(b));
+        var atOnce = KpiTally.Combine(tallies);
+
+        Assert.True(pairwise.EnterpriseSatisfaction.Count > 1_000, $"only {pairwise.EnterpriseSatisfaction.Count} enterprises rated");
+        Assert.Equal(Json(pairwise), Json(atOnce));
+        Assert.Equal(Json(KpiCalculator.Report(pairwise, Options)), Json(KpiCalculator.Report(atOnce, Options)));
+        Assert.Equal(Json(KpiTally.Empty), Json(KpiTally.Combine([])));
+    }
+
     [Fact]
     public void Subtract_is_the_inverse_of_Combine_so_a_running_tally_can_replace_one_contribution()
     {

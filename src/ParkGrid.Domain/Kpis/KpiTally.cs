@@ -164,7 +164,31 @@ public sealed record KpiTally
     }
 
     /// <summary>The tally of the union of all the tallies' records.</summary>
-    public static KpiTally Combine(IEnumerable<KpiTally> tallies) => tallies.Aggregate(Empty, (a, b) => a.Combine(b));
+    public static KpiTally Combine(IEnumerable<KpiTally> tallies)
+    {
+        ArgumentNullException.ThrowIfNull(tallies);
+        // Pairwise, except the per-enterprise scores: that map grows with the district (an entry per rated enterprise), and
+        // merging it pairwise copied a path of the growing map for every entry. A district of a national simulation (2,500
+        // parks, 500,000 enterprises) spent about 3 s and several collections on it. One builder for all the tallies instead.
+        var total = Empty;
+        ImmutableSortedDictionary<string, ScoreSum>.Builder? scores = null;
+        foreach (var tally in tallies)
+        {
+            ArgumentNullException.ThrowIfNull(tally);
+            if (tally.EnterpriseSatisfaction.IsEmpty)
+            {
+                total = total.Combine(tally);
+                continue;
+            }
+
+            total = total.Combine(tally with { EnterpriseSatisfaction = s_noScores });
+            scores ??= s_noScores.ToBuilder();
+            foreach (var (enterprise, score) in tally.EnterpriseSatisfaction)
+                scores[enterprise] = scores.TryGetValue(enterprise, out var sum) ? sum + score : score;
+        }
+
+        return scores is null ? total : total with { EnterpriseSatisfaction = scores.ToImmutable() };
+    }
 
     /// <summary>
     /// The tally of this tally's records without <paramref name="other"/>'s, which must be part of them: the inverse of
