@@ -128,20 +128,31 @@ public static class SimulationCommands
     /// default regions-based GC the gen0 budget is at most half the segment size, so both are needed. Measured in
     /// docs/simulation.md ("A bigger gen0 budget for large scenarios"): the national year's GC pauses halve.
     /// </summary>
-    public static string? LargeHeapHint(Scenario scenario, Func<string, string?> env)
+    /// <param name="gen0MaxBudget">The budget the GC runs with (<see cref="Gen0MaxBudget"/>): what counts is what it took,
+    /// not which variables are set.</param>
+    /// <param name="env">The environment, to say what is missing when the budget stayed small.</param>
+    public static string? LargeHeapHint(Scenario scenario, long gen0MaxBudget, Func<string, string?> env)
     {
-        if (scenario.EnterpriseCount < LargeScenarioEnterprises) return null;
+        if (scenario.EnterpriseCount < LargeScenarioEnterprises || gen0MaxBudget >= LargeGen0Budget) return null;
         bool Set(string name) => !string.IsNullOrEmpty(env("DOTNET_" + name)) || !string.IsNullOrEmpty(env("COMPlus_" + name));
-        var gen0 = Set("GCgen0size");
-        if (gen0 && Set("GCSegmentSize")) return null;
+        var budget = string.Create(CultureInfo.InvariantCulture, $"{gen0MaxBudget / 1048576.0:N0} MiB");
         // Set alone, the gen0 size stays capped at half the default segment (about 128 MiB): it changes nothing.
-        if (gen0)
-            return "hint: DOTNET_GCgen0size is set but DOTNET_GCSegmentSize is not, so the gen0 budget stays at most half the default segment (about 128 MiB). " +
+        if (Set("GCgen0size") && !Set("GCSegmentSize"))
+            return $"hint: DOTNET_GCgen0size is set but DOTNET_GCSegmentSize is not, so the gen0 budget stays at {budget}, half the default segment. " +
                    $"Set DOTNET_GCSegmentSize to twice DOTNET_GCgen0size, e.g. {GcBudgetEnvironment}; see docs/simulation.md, \"Large scenarios\".";
         return string.Create(CultureInfo.InvariantCulture,
-            $"hint: {scenario.Name} has {scenario.EnterpriseCount:N0} enterprises; its replications spend much of their time collecting garbage. " +
+            $"hint: {scenario.Name} has {scenario.EnterpriseCount:N0} enterprises; its replications spend much of their time collecting garbage (gen0 budget {budget}). " +
             $"Starting with {GcBudgetEnvironment} (a 1 GiB gen0 budget, for up to 1 GiB more memory) halves that; see docs/simulation.md, \"Large scenarios\".");
     }
+
+    /// <summary>From this gen0 budget on, a large scenario gets no hint: the national year was measured with 1 GiB.</summary>
+    public const long LargeGen0Budget = 512L * 1024 * 1024;
+
+    /// <summary>The largest gen0 budget the garbage collector of this process runs with, in bytes (it reports 128 MiB when
+    /// DOTNET_GCgen0size asks for 1 GiB without a bigger segment, so this is the figure to trust), or 0 if the runtime does
+    /// not report it.</summary>
+    public static long Gen0MaxBudget() =>
+        GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value) ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>The environment variables that give the runtime a 1 GiB gen0 budget (the segment size must be twice that).</summary>
     public const string GcBudgetEnvironment = "DOTNET_GCgen0size=0x40000000 DOTNET_GCSegmentSize=0x80000000";
@@ -163,7 +174,7 @@ public static class SimulationCommands
             OnSimulatedDay = () => Interlocked.Increment(ref days),
             OnReplicationDone = _ => Interlocked.Increment(ref done),
         };
-        if (!quiet && LargeHeapHint(scenario, Environment.GetEnvironmentVariable) is { } hint) Console.Error.WriteLine(hint);
+        if (!quiet && LargeHeapHint(scenario, Gen0MaxBudget(), Environment.GetEnvironmentVariable) is { } hint) Console.Error.WriteLine(hint);
         var watch = Stopwatch.StartNew();
         double Rate() => Interlocked.Read(ref days) / Math.Max(0.001, watch.Elapsed.TotalSeconds);
         IReadOnlyList<ReplicationResult> Run() => Experiment.Run(scenario, opts);
@@ -205,7 +216,7 @@ public static class SimulationCommands
         var repeat = $"parkgrid simulate {scenarioPath} --out {outDir} --seed {scenario.Seed} --replications {scenario.Replications} --policies {string.Join(',', scenario.Policies.Select(p => p.Name))}" +
                      (options.ShardCount > 1 ? $" --shard {shardText}" : "");
         Reports.Write(outDir, scenario, yaml, results, new Manifest { ScenarioFile = scenarioPath, CommandLine = commandLine, Repeat = repeat, Shards = [shardText] });
-        Console.Error.WriteLine($"{total} replications in {watch.Elapsed.TotalSeconds:0.0} s ({Rate():0} simulated days/s); report in {Path.Combine(outDir, "report.html")}");
+        Console.Error.WriteLine($"{Count(total, "replication", "replications")} in {watch.Elapsed.TotalSeconds:0.0} s ({Rate():0} simulated days/s); report in {Path.Combine(outDir, "report.html")}");
         return Ok;
     }
 

@@ -40,9 +40,8 @@ bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
 Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
                   $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (DOTNET_gcServer=1 selects server GC), " +
-                  (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { Length: > 0 } gen0
-                      ? $"gen0 budget DOTNET_GCgen0size={gen0}, DOTNET_GCSegmentSize={Environment.GetEnvironmentVariable("DOTNET_GCSegmentSize") ?? "unset"}"
-                      : $"default gen0 budget ({SimulationCommands.GcBudgetEnvironment} gives 1 GiB)"));
+                  $"gen0 budget at most {SimulationCommands.Gen0MaxBudget() / 1048576.0:N0} MiB" +
+                  (SimulationCommands.Gen0MaxBudget() >= SimulationCommands.LargeGen0Budget ? "" : $" ({SimulationCommands.GcBudgetEnvironment} gives 1 GiB)"));
 
 if (Want("events") || Want("xiangan"))
 {

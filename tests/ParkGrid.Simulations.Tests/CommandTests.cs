@@ -79,6 +79,17 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void One_policy_and_one_replication_are_counted_in_the_singular()
+    {
+        using var dir = new SmallScenarioDirectory();
+        var (code, errors) = InvokeCapturing("simulate", dir.Scenario, "--out", dir["out"], "--replications", "1", "--policies", "baseline", "-j", "1");
+        Assert.Equal(0, code);
+        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(": 1 policy × 1 replication on 1 thread", lines[0]);
+        Assert.StartsWith("1 replication in ", lines[^1]);
+    }
+
+    [Fact]
     public void An_output_path_that_is_a_file_is_refused_before_the_run()
     {
         using var dir = new SmallScenarioDirectory();
@@ -122,22 +133,32 @@ public sealed class CommandTests
         var xiangan = Scenarios.Load("xiangan.yaml");
         Assert.Equal(50_000, province.EnterpriseCount);
         Func<string, string?> unset = _ => null;
+        const long defaultBudget = 128L << 20, bigBudget = 1L << 30;
 
-        var hint = SimulationCommands.LargeHeapHint(province, unset);
+        var hint = SimulationCommands.LargeHeapHint(province, defaultBudget, unset);
         Assert.NotNull(hint);
         Assert.Contains("50,000 enterprises", hint);
+        Assert.Contains("gen0 budget 128 MiB", hint);
         Assert.Contains("DOTNET_GCgen0size=0x40000000", hint);
         Assert.Contains("DOTNET_GCSegmentSize=0x80000000", hint);
 
-        Assert.Null(SimulationCommands.LargeHeapHint(xiangan, unset));
+        Assert.Null(SimulationCommands.LargeHeapHint(xiangan, defaultBudget, unset));
+        // What counts is the budget the GC took, whatever the variables' prefix: none for a tuned process.
         Func<string, string?> both = name => name switch { "DOTNET_GCgen0size" => "0x40000000", "COMPlus_GCSegmentSize" => "80000000", _ => null };
-        Assert.Null(SimulationCommands.LargeHeapHint(province, both));
-        Assert.Equal(hint, SimulationCommands.LargeHeapHint(province, name => name == "DOTNET_GCgen0size" ? "" : null));
+        Assert.Null(SimulationCommands.LargeHeapHint(province, bigBudget, both));
+        Assert.Null(SimulationCommands.LargeHeapHint(province, bigBudget, unset));
+        // Both variables set, but to a small budget: still the hint.
+        Assert.Contains("gen0 budget 16 MiB", SimulationCommands.LargeHeapHint(province, 16L << 20, both));
+        Assert.Equal(hint, SimulationCommands.LargeHeapHint(province, defaultBudget, name => name == "DOTNET_GCgen0size" ? "" : null));
 
         // The gen0 size alone stays capped by the default segment: the hint says what is missing.
-        var half = SimulationCommands.LargeHeapHint(province, name => name == "DOTNET_GCgen0size" ? "0x40000000" : null);
+        var half = SimulationCommands.LargeHeapHint(province, defaultBudget, name => name == "DOTNET_GCgen0size" ? "0x40000000" : null);
         Assert.NotNull(half);
         Assert.Contains("DOTNET_GCSegmentSize is not", half);
+        Assert.Contains("stays at 128 MiB", half);
         Assert.DoesNotContain("enterprises", half);
+
+        // This process's own budget is read from the runtime.
+        Assert.True(SimulationCommands.Gen0MaxBudget() > 0, "the runtime did not report GCGen0MaxBudget");
     }
 }
