@@ -128,17 +128,20 @@ public static class SimulationCommands
     /// default regions-based GC the gen0 budget is at most half the segment size, so both are needed. Measured in
     /// docs/simulation.md ("A bigger gen0 budget for large scenarios"): the national year's GC pauses halve.
     /// </summary>
-    /// <param name="gen0MaxBudget">The budget the GC runs with (<see cref="Gen0MaxBudget"/>): what counts is what it took,
-    /// not which variables are set.</param>
-    /// <param name="env">The environment, to say what is missing when the budget stayed small.</param>
+    /// <param name="gen0MaxBudget">The budget the GC runs with (<see cref="Gen0MaxBudget"/>; 0 if not reported): what counts
+    /// is what it took, not which variables are set.</param>
+    /// <param name="env">The environment, to say what is missing when the budget stayed small (and to judge by when the
+    /// runtime does not report its budget).</param>
     public static string? LargeHeapHint(Scenario scenario, long gen0MaxBudget, Func<string, string?> env)
     {
-        if (scenario.EnterpriseCount < LargeScenarioEnterprises || gen0MaxBudget >= LargeGen0Budget) return null;
         bool Set(string name) => !string.IsNullOrEmpty(env("DOTNET_" + name)) || !string.IsNullOrEmpty(env("COMPlus_" + name));
-        var budget = string.Create(CultureInfo.InvariantCulture, $"{gen0MaxBudget / 1048576.0:N0} MiB");
+        var known = gen0MaxBudget > 0;
+        if (scenario.EnterpriseCount < LargeScenarioEnterprises || gen0MaxBudget >= LargeGen0Budget ||
+            (!known && Set("GCgen0size") && Set("GCSegmentSize"))) return null;
+        var budget = known ? string.Create(CultureInfo.InvariantCulture, $"{gen0MaxBudget / 1048576.0:N0} MiB") : "not reported by the runtime";
         // Set alone, the gen0 size stays capped at half the default segment (about 128 MiB): it changes nothing.
         if (Set("GCgen0size") && !Set("GCSegmentSize"))
-            return $"hint: DOTNET_GCgen0size is set but DOTNET_GCSegmentSize is not, so the gen0 budget stays at {budget}, half the default segment. " +
+            return $"hint: DOTNET_GCgen0size is set but DOTNET_GCSegmentSize is not, so the gen0 budget stays at most half the default segment (gen0 budget {budget}). " +
                    $"Set DOTNET_GCSegmentSize to twice DOTNET_GCgen0size, e.g. {GcBudgetEnvironment}; see docs/simulation.md, \"Large scenarios\".";
         return string.Create(CultureInfo.InvariantCulture,
             $"hint: {scenario.Name} has {scenario.EnterpriseCount:N0} enterprises; its replications spend much of their time collecting garbage (gen0 budget {budget}). " +

@@ -155,8 +155,12 @@ public sealed class CommandTests
         var half = SimulationCommands.LargeHeapHint(province, defaultBudget, name => name == "DOTNET_GCgen0size" ? "0x40000000" : null);
         Assert.NotNull(half);
         Assert.Contains("DOTNET_GCSegmentSize is not", half);
-        Assert.Contains("stays at 128 MiB", half);
+        Assert.Contains("(gen0 budget 128 MiB)", half);
         Assert.DoesNotContain("enterprises", half);
+
+        // A runtime that does not report its budget: judged by the variables, and said so.
+        Assert.Null(SimulationCommands.LargeHeapHint(province, 0, both));
+        Assert.Contains("gen0 budget not reported by the runtime", SimulationCommands.LargeHeapHint(province, 0, unset));
 
         // This process's own budget is read from the runtime.
         Assert.True(SimulationCommands.Gen0MaxBudget() > 0, "the runtime did not report GCGen0MaxBudget");

@@ -177,7 +177,8 @@ internal sealed class MessageQueue
     }
 
     /// <summary>Takes the message at <paramref name="index"/>, moving the shorter side of the queue: taking the head moves
-    /// nothing. (Moving everything behind it made a long mailbox, such as a simulation's busy desk, quadratic to drain.)</summary>
+    /// nothing. (Moving everything behind it made a long mailbox quadratic to drain, such as the simulation office's at a
+    /// busy instant.)</summary>
     public Message RemoveAt(int index)
     {
         Debug.Assert(index < _count);
