@@ -26,7 +26,7 @@ public static class SimulationCommands
         var policies = new Option<string?>("--policies") { Description = "Comma-separated policy names to run (the baseline always runs)." };
         var shard = new Option<string?>("--shard") { Description = "Shard i/n: run replications r with r mod n = i (default: i from JOB_COMPLETION_INDEX when --shard-count is given)." };
         var shardCount = new Option<int?>("--shard-count") { Description = "Number of shards, with the index from the environment variable JOB_COMPLETION_INDEX (Kubernetes Indexed Job)." };
-        var parallelism = new Option<int?>("--parallelism", "-j") { Description = "Replications run at once (default: processor count)." };
+        var parallelism = new Option<int?>("--parallelism", "-j") { Description = "Replications run at once (default: processor count, fewer if the memory would not hold them)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar." };
         var command = new Command("simulate", "Run a what-if experiment: every policy of the scenario × N replications with common random numbers.")
         {
@@ -46,8 +46,7 @@ public static class SimulationCommands
                     Policies = parse.GetValue(policies)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     ShardIndex = index,
                     ShardCount = count,
-                    Parallelism = parse.GetValue(parallelism) ?? Environment.ProcessorCount,
-                }, parse.GetValue(quiet), CommandLine());
+                }, parse.GetValue(parallelism), parse.GetValue(quiet), CommandLine());
             }
             catch (ScenarioException e)
             {
@@ -160,8 +159,41 @@ public static class SimulationCommands
     /// <summary>The environment variables that give the runtime a 1 GiB gen0 budget (the segment size must be twice that).</summary>
     public const string GcBudgetEnvironment = "DOTNET_GCgen0size=0x40000000 DOTNET_GCSegmentSize=0x80000000";
 
+    /// <summary>Memory a replication holds at its peak, per enterprise of the scenario: the national year (500,000
+    /// enterprises) peaked at 4.3 GiB with the default gen0 budget, the province (50,000) at 0.6 GiB (docs/simulation.md).</summary>
+    public const long ReplicationBytesPerEnterprise = 9 * 1024;
+
+    /// <summary>What the process holds whatever the scenario: the runtime, the code, the scenario (Xiang'an peaks at about 0.1 GiB).</summary>
+    public const long ProcessBaseBytes = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// How many replications to run at once, and what to say about it. Without <paramref name="requested"/>, one per
+    /// processor, but no more than the memory holds by the estimate (the process's base, the gen0 budget, and each
+    /// replication's peak), and never fewer than one. With it, what was asked, and a warning when the estimate exceeds the
+    /// memory. The estimate is a measured rule of thumb, not a guarantee; the outputs do not depend on the parallelism.
+    /// </summary>
+    public static (int Threads, string? Message) ReplicationsAtOnce(Scenario scenario, int? requested, int processors, long availableBytes, long gen0Budget)
+    {
+        var perReplication = (long)scenario.EnterpriseCount * ReplicationBytesPerEnterprise;
+        var fixedBytes = ProcessBaseBytes + Math.Max(0, gen0Budget);
+        static string GiB(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB");
+        string Need(int threads) => $"{Count(threads, "replication", "replications")} of {scenario.Name} at once need about {GiB(fixedBytes + threads * perReplication)}";
+        if (availableBytes <= 0) return (requested ?? processors, null); // the runtime did not say: nothing to judge by
+        if (requested is { } asked)
+            return (asked, fixedBytes + asked * perReplication > availableBytes
+                ? $"warning: {Need(asked)}, more than the {GiB(availableBytes)} this process may use; a smaller -j avoids running out of memory."
+                : null);
+        var fits = (int)Math.Clamp((availableBytes - fixedBytes) / Math.Max(1, perReplication), 1, processors);
+        if (fixedBytes + perReplication > availableBytes)
+            return (1, $"warning: {Need(1)}, more than the {GiB(availableBytes)} this process may use; running one at a time.");
+        return fits < processors
+            ? (fits, $"note: running {Count(fits, "replication", "replications")} at once, not {processors} (one per processor): {Need(processors)}, and this process may use {GiB(availableBytes)}. -j sets it.")
+            : (processors, null);
+    }
+
     /// <summary>Runs the experiment and writes its outputs; returns the exit code.</summary>
-    public static int RunSimulate(string scenarioPath, string outDir, ExperimentOptions options, bool quiet, string commandLine)
+    /// <param name="requestedParallelism">-j, if given; otherwise one replication per processor, as the memory allows.</param>
+    public static int RunSimulate(string scenarioPath, string outDir, ExperimentOptions options, int? requestedParallelism, bool quiet, string commandLine)
     {
         var yaml = File.ReadAllText(scenarioPath);
         var scenario = Experiment.Apply(ScenarioLoader.LoadFile(scenarioPath), options);
@@ -170,6 +202,10 @@ public static class SimulationCommands
         if (File.Exists(outDir)) throw new IOException($"--out {outDir} is a file; give a directory for the report.");
         Directory.CreateDirectory(outDir);
         var total = reps.Count * scenario.Policies.Count;
+        // No more threads than runs: more would idle, and the memory estimate would count them.
+        var (threads, memoryMessage) = ReplicationsAtOnce(scenario, requestedParallelism is { } j ? Math.Max(1, Math.Min(j, total)) : null,
+            Math.Max(1, Math.Min(Environment.ProcessorCount, total)), GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Gen0MaxBudget());
+        options = options with { Parallelism = threads };
         long days = 0;
         var done = 0;
         var opts = options with
@@ -178,6 +214,7 @@ public static class SimulationCommands
             OnReplicationDone = _ => Interlocked.Increment(ref done),
         };
         if (!quiet && LargeHeapHint(scenario, Gen0MaxBudget(), Environment.GetEnvironmentVariable) is { } hint) Console.Error.WriteLine(hint);
+        if (memoryMessage is not null) Console.Error.WriteLine(memoryMessage); // also when quiet: it says why a run is slower or may fail
         var watch = Stopwatch.StartNew();
         double Rate() => Interlocked.Read(ref days) / Math.Max(0.001, watch.Elapsed.TotalSeconds);
         IReadOnlyList<ReplicationResult> Run() => Experiment.Run(scenario, opts);

@@ -78,6 +78,42 @@ public sealed class CommandTests
         Assert.False(Directory.Exists(dir["out"]));
     }
 
+    /// <summary>
+    /// Replications at once: one per processor unless the memory would not hold them by the estimate (9 KiB per enterprise
+    /// per replication, plus the process's base and the gen0 budget). The province (50,000 enterprises) needs about
+    /// 0.43 GiB a replication: with 1.5 GiB to use and a 128 MiB budget, two fit, not four (four would need 2.0 GiB).
+    /// An explicit -j is kept, with a warning when it does not fit; a replication that alone does not fit runs alone,
+    /// with a warning.
+    /// </summary>
+    [Fact]
+    public void Replications_at_once_follow_the_processors_unless_the_memory_would_not_hold_them()
+    {
+        var province = Scenarios.Load("province.yaml");
+        var xiangan = Scenarios.Load("xiangan.yaml");
+        const long GiB = 1L << 30, budget = 128L << 20;
+
+        Assert.Equal((4, (string?)null), SimulationCommands.ReplicationsAtOnce(xiangan, null, 4, GiB, budget));
+        Assert.Equal((4, (string?)null), SimulationCommands.ReplicationsAtOnce(province, null, 4, 8 * GiB, budget));
+
+        var (threads, note) = SimulationCommands.ReplicationsAtOnce(province, null, 4, 3 * GiB / 2, budget);
+        Assert.Equal(2, threads);
+        Assert.StartsWith("note: running 2 replications at once, not 4", note);
+        Assert.Contains("4 replications of province at once need about 2.0 GiB", note);
+        Assert.Contains("-j sets it", note);
+
+        var (asked, warning) = SimulationCommands.ReplicationsAtOnce(province, 4, 4, 3 * GiB / 2, budget);
+        Assert.Equal(4, asked);
+        Assert.StartsWith("warning: 4 replications of province at once need about 2.0 GiB, more than the 1.5 GiB", warning);
+        Assert.Equal((3, (string?)null), SimulationCommands.ReplicationsAtOnce(province, 3, 4, 8 * GiB, budget));
+
+        var (alone, tooBig) = SimulationCommands.ReplicationsAtOnce(province, null, 4, GiB / 4, budget);
+        Assert.Equal(1, alone);
+        Assert.Contains("running one at a time", tooBig);
+
+        // A runtime that reports no memory figure: one per processor, nothing said.
+        Assert.Equal((4, (string?)null), SimulationCommands.ReplicationsAtOnce(province, null, 4, 0, budget));
+    }
+
     [Fact]
     public void One_policy_and_one_replication_are_counted_in_the_singular()
     {
