@@ -183,9 +183,9 @@ public static class SimulationCommands
             return (asked, fixedBytes + asked * perReplication > availableBytes
                 ? $"warning: {Need(asked)}, more than the {GiB(availableBytes)} this process may use; a smaller -j avoids running out of memory."
                 : null);
-        var fits = (int)Math.Clamp((availableBytes - fixedBytes) / Math.Max(1, perReplication), 1, processors);
         if (fixedBytes + perReplication > availableBytes)
             return (1, $"warning: {Need(1)}, more than the {GiB(availableBytes)} this process may use; running one at a time.");
+        var fits = (int)Math.Clamp((availableBytes - fixedBytes) / Math.Max(1, perReplication), 1, processors);
         return fits < processors
             ? (fits, $"note: running {Count(fits, "replication", "replications")} at once, not {processors} (one per processor): {Need(processors)}, and this process may use {GiB(availableBytes)}. -j sets it.")
             : (processors, null);
@@ -202,9 +202,10 @@ public static class SimulationCommands
         if (File.Exists(outDir)) throw new IOException($"--out {outDir} is a file; give a directory for the report.");
         Directory.CreateDirectory(outDir);
         var total = reps.Count * scenario.Policies.Count;
+        var gen0Budget = Gen0MaxBudget(); // asked once: the runtime builds its whole configuration table for it
         // No more threads than runs: more would idle, and the memory estimate would count them.
         var (threads, memoryMessage) = ReplicationsAtOnce(scenario, requestedParallelism is { } j ? Math.Max(1, Math.Min(j, total)) : null,
-            Math.Max(1, Math.Min(Environment.ProcessorCount, total)), GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Gen0MaxBudget());
+            Math.Max(1, Math.Min(Environment.ProcessorCount, total)), GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, gen0Budget);
         options = options with { Parallelism = threads };
         long days = 0;
         var done = 0;
@@ -213,7 +214,7 @@ public static class SimulationCommands
             OnSimulatedDay = () => Interlocked.Increment(ref days),
             OnReplicationDone = _ => Interlocked.Increment(ref done),
         };
-        if (!quiet && LargeHeapHint(scenario, Gen0MaxBudget(), Environment.GetEnvironmentVariable) is { } hint) Console.Error.WriteLine(hint);
+        if (!quiet && LargeHeapHint(scenario, gen0Budget, Environment.GetEnvironmentVariable) is { } hint) Console.Error.WriteLine(hint);
         if (memoryMessage is not null) Console.Error.WriteLine(memoryMessage); // also when quiet: it says why a run is slower or may fail
         var watch = Stopwatch.StartNew();
         double Rate() => Interlocked.Read(ref days) / Math.Max(0.001, watch.Elapsed.TotalSeconds);

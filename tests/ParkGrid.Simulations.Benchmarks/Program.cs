@@ -38,10 +38,11 @@ var calls = args.Contains("--calls");
 
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
 var dir = FindScenarios();
+var gen0Budget = SimulationCommands.Gen0MaxBudget();
 Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
                   $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (DOTNET_gcServer=1 selects server GC), " +
-                  $"gen0 budget at most {SimulationCommands.Gen0MaxBudget() / 1048576.0:N0} MiB" +
-                  (SimulationCommands.Gen0MaxBudget() >= SimulationCommands.LargeGen0Budget ? "" : $" ({SimulationCommands.GcBudgetEnvironment} gives 1 GiB)"));
+                  $"gen0 budget at most {gen0Budget / 1048576.0:N0} MiB" +
+                  (gen0Budget >= SimulationCommands.LargeGen0Budget ? "" : $" ({SimulationCommands.GcBudgetEnvironment} gives 1 GiB)"));
 
 if (Want("events") || Want("xiangan"))
 {
