@@ -95,7 +95,7 @@ public sealed record CaseFilter(
 /// Deliveries are idempotent: a receiver applies a case's revisions in order and ignores one it has seen.
 /// </summary>
 /// <param name="Revision">The case's change counter; increases with every reported change.</param>
-/// <param name="Previous">The case's KPI contribution as last reported (Empty the first time).</param>
+/// <param name="Previous">The case's KPI contribution as last reported (<see cref="CaseContribution.None"/> the first time).</param>
 /// <param name="Current">Its contribution now: a park replaces Previous by Current in its running tally.</param>
 /// <param name="Escalations">Every escalation step recorded on the case so far, oldest first.</param>
 /// <param name="EscalationsReported">How many of them the district registered already (the rest are new to it).</param>
@@ -105,8 +105,8 @@ public sealed record CaseReport(
     Instant At,
     CaseSummary Case,
     string? DistrictId,
-    KpiTally Previous,
-    KpiTally Current,
+    CaseContribution Previous,
+    CaseContribution Current,
     IReadOnlyList<EscalationRecord> Escalations,
     ClarificationRecord? Clarification,
     int EscalationsReported = 0,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 using ParkGrid.Domain;
 using ParkGrid.Domain.Calendar;
@@ -26,7 +27,8 @@ public sealed class CaseState
     public long ReportedRevision { get; set; }
 
     /// <summary>The KPI contribution the receivers hold for this case.</summary>
-    public KpiTally Reported { get; set; } = KpiTally.Empty;
+    [JsonConverter(typeof(StoredContributionConverter))]
+    public CaseContribution Reported { get; set; } = CaseContribution.None;
 
     public string? ReportedDepartmentId { get; set; }
     public int ReportedEscalations { get; set; }
@@ -48,8 +50,11 @@ public sealed class PendingCaseReport
     public long Revision { get; set; }
     public Instant At { get; set; }
     public CaseSummary? Case { get; set; }
-    public KpiTally Previous { get; set; } = KpiTally.Empty;
-    public KpiTally Current { get; set; } = KpiTally.Empty;
+    [JsonConverter(typeof(StoredContributionConverter))]
+    public CaseContribution Previous { get; set; } = CaseContribution.None;
+
+    [JsonConverter(typeof(StoredContributionConverter))]
+    public CaseContribution Current { get; set; } = CaseContribution.None;
     public string? DepartmentId { get; set; }
     public int Escalations { get; set; }
     public bool Clarification { get; set; }
@@ -332,7 +337,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
         if (r.DepartmentId is { } after && after != s.ReportedDepartmentId) targets.Add("department:" + after);
         // The district hears of new escalation steps and clarifications, and of the closing of a case it knows.
         if (r.Escalations.Length != s.ReportedEscalations || (r.Clarification is not null && !s.ReportedClarification) ||
-            (r.IsClosed && s.Reported.OpenCases > 0 && s.ReportedEscalations > 0))
+            (r.IsClosed && s.Reported.Open && s.ReportedEscalations > 0))
             targets.Add("district");
         if (s.TourId is not null) targets.Add("tour");
         return new PendingCaseReport
@@ -341,7 +346,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
             At = now,
             Case = CaseSummaries.Of(r, s.TourId, now),
             Previous = s.Reported,
-            Current = CaseSummaries.Contribution(r, now, _calendar),
+            Current = KpiCalculator.Contribution(r, now, _calendar),
             DepartmentId = r.DepartmentId,
             Escalations = r.Escalations.Length,
             Clarification = r.Clarification is not null,

@@ -194,12 +194,15 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
         var c = report.Case;
         var mine = c.DepartmentId == Id;
         if (!S.Ledger.Accept(c.CaseId, report.Revision, active: mine && !c.Closed)) return;
-        var before = report.Previous.Departments.GetValueOrDefault(Id) ?? DepartmentTally.Empty;
-        var after = report.Current.Departments.GetValueOrDefault(Id) ?? DepartmentTally.Empty;
-        S.Running.Replace(before, after);
-        var addressed = report.Escalations.Where(e => e.DepartmentId == Id).ToArray();
-        foreach (var e in addressed.Skip(Math.Max(0, before.Escalations.Total)))
-            S.RecentEscalations.Add(new EscalationNotice(c.CaseId, c.ParkId, c.EnterpriseId, e));
+        S.Running.Replace(report.Previous, report.Current, Id);
+        // The steps addressed here that the previous report did not count yet.
+        var known = report.Previous.DepartmentId == Id ? report.Previous.DepartmentEscalations.Total : 0;
+        foreach (var e in report.Escalations)
+        {
+            if (e.DepartmentId != Id) continue;
+            if (known > 0) known--;
+            else S.RecentEscalations.Add(new EscalationNotice(c.CaseId, c.ParkId, c.EnterpriseId, e));
+        }
         if (S.RecentEscalations.Count > RecentCapacity) S.RecentEscalations.RemoveRange(0, S.RecentEscalations.Count - RecentCapacity);
         if (mine && !c.Closed) S.Open[c.CaseId] = c;
         else S.Open.Remove(c.CaseId);

@@ -408,12 +408,15 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
         ArgumentNullException.ThrowIfNull(report);
         var c = report.Case;
         if (!S.Ledger.Accept(c.CaseId, report.Revision, active: !c.Closed)) return;
-        S.CasesTotal += report.Current.Cases - report.Previous.Cases;
-        S.Satisfaction = S.Satisfaction + report.Current.EnterpriseSatisfaction.GetValueOrDefault(Id) - report.Previous.EnterpriseSatisfaction.GetValueOrDefault(Id);
+        S.CasesTotal += (report.Current.Received ? 1 : 0) - (report.Previous.Received ? 1 : 0);
+        S.Satisfaction = S.Satisfaction + ScoreOf(report.Current) - ScoreOf(report.Previous);
         if (c.Closed) S.OpenCases.Remove(c.CaseId);
         else S.OpenCases[c.CaseId] = c;
         await _state.SaveAsync();
     }
+
+    /// <summary>What a case's part adds to this enterprise's satisfaction: its score, if it has one and is this enterprise's.</summary>
+    private ScoreSum ScoreOf(CaseContribution c) => c.Satisfaction is { } score && c.EnterpriseId == Id ? new ScoreSum(score, 1) : default;
 
     // ---- Outbox --------------------------------------------------------------------------------
 

@@ -446,6 +446,102 @@ public class KpiTests
         Assert.True(empty.IsEmpty);
     }
 
+    private static CaseContribution[] Contributions()
+    {
+        // Every case of both parks at three instants: open, overdue, rated, reopened, resolved, unfounded, escalated.
+        var cases = ParkACases().Concat(ParkBCases()).ToArray();
+        Instant[] instants = [AsOf, At(2025, 10, 20, 12), At(2026, 3, 1, 9)];
+        return cases.SelectMany(c => instants.Select(i => KpiCalculator.Contribution(c, i, Cn))).Append(CaseContribution.None).ToArray();
+    }
+
+    [Fact]
+    public void A_case_contribution_stands_for_its_one_case_tally_and_is_read_back_from_it()
+    {
+        var contributions = Contributions();
+        // The set has every part a case can have, so each branch below is exercised.
+        Assert.Contains(contributions, c => c.Satisfaction is not null && c.TimeToResolve is not null);
+        Assert.Contains(contributions, c => c.Substantiated is not null && c.DepartmentId is not null && c.DepartmentEscalations.Total > 0);
+        Assert.Contains(contributions, c => c.Unfounded);
+        Assert.Contains(contributions, c => c.OpenOverdue);
+        foreach (var c in contributions)
+        {
+            // Added to a running tally, field by field, it gives the tally it stands for (two separate paths).
+            var running = new RunningKpiTally();
+            running.Replace(CaseContribution.None, c);
+            Assert.Equal(Json(c.ToTally()), Json(running.ToTally()));
+            Assert.Equal(c, CaseContribution.FromTally(c.ToTally()));
+            foreach (var department in contributions.Select(x => x.DepartmentId).OfType<string>().Distinct().Append("nowhere"))
+                Assert.Equal(Json(c.ToTally().Departments.GetValueOrDefault(department) ?? DepartmentTally.Empty), Json(c.DepartmentPart(department)));
+        }
+
+        // The KPI tally of a set of cases is the sum of their contributions.
+        var sum = KpiTally.Combine(ParkACases().Select(c => KpiCalculator.Contribution(c, AsOf, Cn).ToTally()));
+        Assert.Equal(Json(KpiCalculator.Tally(new KpiInput { AsOf = AsOf, Cases = ParkACases() }, P, Cn)), Json(sum));
+
+        // A park's tally (several cases, inspections, subsidies) is no case's contribution.
+        var park = KpiCalculator.Tally(ParkA(), P, Cn);
+        var refusal = Assert.Throws<ArgumentException>(() => CaseContribution.FromTally(park));
+        Assert.Contains($"it holds {park.Cases} cases", refusal.Message);
+        Assert.Throws<ArgumentException>(() => CaseContribution.FromTally(KpiTally.Empty with { Inspections = 1 }));
+        Assert.Same(CaseContribution.None, CaseContribution.FromTally(KpiTally.Empty));
+    }
+
+    [Fact]
+    public void Replacing_case_contributions_in_place_gives_what_replacing_their_tallies_gives()
+    {
+        var contributions = Contributions();
+        var all = KpiTally.Combine(contributions.Select(c => c.ToTally()));
+        var running = new RunningKpiTally(all);
+        foreach (var previous in contributions)
+        {
+            foreach (var next in contributions)
+            {
+                running.Replace(previous, next);
+                Assert.Equal(Json(all.Replace(previous.ToTally(), next.ToTally())), Json(running.ToTally()));
+                running.Replace(next, previous);
+            }
+        }
+
+        Assert.Equal(Json(all), Json(running.ToTally()));
+
+        // Each department's running tally takes its own part of every pair, and nothing of another department's.
+        foreach (var department in contributions.Select(c => c.DepartmentId).OfType<string>().Distinct())
+        {
+            var parts = contributions.Select(c => c.DepartmentPart(department)).ToArray();
+            var whole = parts.Aggregate(DepartmentTally.Empty, (a, b) => a.Combine(b));
+            var desk = new RunningDepartmentTally(whole);
+            foreach (var previous in contributions)
+            {
+                foreach (var next in contributions)
+                {
+                    desk.Replace(previous, next, department);
+                    Assert.Equal(Json(whole.Subtract(previous.DepartmentPart(department)).Combine(next.DepartmentPart(department))), Json(desk.ToTally()));
+                    desk.Replace(next, previous, department);
+                }
+            }
+
+            Assert.Equal(Json(whole), Json(desk.ToTally()));
+        }
+
+        // Subtracting a part the tally does not hold (a score, a category, a department) is refused and changes nothing.
+        var rated = contributions.First(c => c.Satisfaction is not null && c.DepartmentId is not null && c.Substantiated is not null);
+        var empty = new RunningKpiTally();
+        Assert.Throws<ArgumentException>(() => empty.Replace(rated, CaseContribution.None));
+        Assert.Throws<ArgumentException>(() => empty.Replace(rated with { Satisfaction = null, DepartmentId = null }, CaseContribution.None));
+        Assert.Throws<ArgumentException>(() => empty.Replace(rated with { Satisfaction = null, Substantiated = null }, CaseContribution.None));
+        Assert.Equal(Json(KpiTally.Empty), Json(empty.ToTally()));
+        // A score the district holds, but not in the department the part names.
+        var holder = new RunningKpiTally();
+        holder.Replace(CaseContribution.None, rated);
+        holder.Replace(CaseContribution.None, rated with { Satisfaction = rated.Satisfaction + 1, DepartmentId = null });
+        var held = Json(holder.ToTally());
+        Assert.Throws<ArgumentException>(() => holder.Replace(rated with { Satisfaction = rated.Satisfaction + 1 }, CaseContribution.None));
+        Assert.Equal(held, Json(holder.ToTally()));
+        var emptyDesk = new RunningDepartmentTally();
+        Assert.Throws<ArgumentException>(() => emptyDesk.Replace(rated, CaseContribution.None, rated.DepartmentId!));
+        Assert.True(emptyDesk.IsEmpty);
+    }
+
     [Fact]
     public void A_tally_read_back_from_JSON_keeps_ordinal_key_order()
     {

@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ParkGrid.Domain.Calendar;
 using ParkGrid.Domain.Cases;
 using ParkGrid.Domain.Kpis;
 using ParkGrid.Domain.Monitors;
 using ParkGrid.Domain.Policies;
 using ParkGrid.Runtime;
+using ParkGrid.Runtime.Json;
+using ParkGrid.Runtime.Storage;
 using static ParkGrid.Grains.Tests.Day;
 
 namespace ParkGrid.Grains.Tests;
@@ -189,6 +193,65 @@ public class KpiTests
         }, P, WorkingDayCalendar.China);
         Assert.Equal(World.Json(batch), World.Json(rolledUp));
         Assert.Equal(World.Json(KpiCalculator.Report(batch)), World.Json(w.Run(g => g.GetGrain<IDistrictGrain>("kd").GetKpis())));
+    }
+
+    [Fact]
+    public async Task A_case_stored_with_its_KPI_part_as_a_one_case_tally_reads_back_and_carries_on()
+    {
+        // Case states stored before contributions had their own type hold the reported part as a one-case KpiTally.
+        var storage = new MemoryGrainStorage();
+        using var w = new World(At(2025, 11, 3, 8), configure: b => b.UseStorage(storage)).Setup(P);
+        w.AdvanceTo(2025, 11, 4, 9);
+        w.File("old-1", CaseCategory.SlowApproval);
+        w.Run(async g =>
+        {
+            var c = g.GetGrain<ICaseGrain>("old-1");
+            await c.StartVerification("sup-wang");
+            await c.Substantiate("sup-wang", null);
+            await c.Assign("sup-wang", "approval");
+        });
+        w.AdvanceTo(2025, 11, 20, 12); // never rectified: breached, escalation steps addressed to approval
+        var id = new GrainId("case", "old-1");
+        w.Run(_ => w.Host.Runtime.DeactivateAsync(id));
+
+        var stored = await storage.ReadAsync<JsonObject>("case", id);
+        var state = stored.State!;
+        var reported = state["reported"].Deserialize<CaseContribution>(ParkGridJson.Options)!;
+        Assert.True(reported.DepartmentEscalations.Total > 0 && reported.OpenOverdue, World.Json(reported));
+        state["reported"] = JsonSerializer.SerializeToNode(reported.ToTally(), ParkGridJson.Options);
+        await storage.WriteAsync("case", id, state, stored.Version);
+        Assert.Contains("\"openOverdueCases\":1", (await storage.ReadAsync<JsonObject>("case", id)).State!["reported"]!.ToJsonString());
+
+        // Read back, it carries on: rectified, followed up and resolved; the receivers replace the old part exactly.
+        w.Run(async g =>
+        {
+            var c = g.GetGrain<ICaseGrain>("old-1");
+            await c.StartRectification("approval");
+            await c.ReportRectification("approval", null);
+        });
+        w.AdvanceTo(2025, 11, 26, 10);
+        w.Run(g => g.GetGrain<ICaseGrain>("old-1").Resolve("sup-wang", 80, null));
+        w.AdvanceTo(2025, 11, 27, 12);
+        var record = w.CaseSnapshot("old-1").Record;
+        Assert.Equal(CaseStatus.Resolved, record.Status);
+        var batch = KpiCalculator.Tally(new KpiInput
+        {
+            AsOf = w.Now,
+            Cases = [record],
+            EnterpriseIds = ["xa-0001", "xa-0002", "xa-0003"],
+            Quarters = [new Quarter(2025, 4)],
+        }, P, WorkingDayCalendar.China);
+        Assert.Equal(World.Json(batch), World.Json(w.Run(g => g.GetGrain<IParkGrain>(World.Park).GetKpiTally())));
+        Assert.Equal(World.Json(batch.Departments["approval"]), World.Json(w.Run(g => g.GetGrain<IDepartmentGrain>("approval").GetSnapshot()).Tally));
+        Assert.Equal(80.0, w.Run(g => g.GetGrain<IEnterpriseGrain>("xa-0001").GetSnapshot()).Satisfaction);
+
+        // A stored part that is no case's (a park's tally of several cases) is refused with a clear error, not misread.
+        w.Run(_ => w.Host.Runtime.DeactivateAsync(id));
+        stored = await storage.ReadAsync<JsonObject>("case", id);
+        stored.State!["reported"] = JsonSerializer.SerializeToNode(batch.Combine(batch), ParkGridJson.Options);
+        await storage.WriteAsync("case", id, stored.State, stored.Version);
+        var refusal = Assert.ThrowsAny<Exception>(() => w.CaseSnapshot("old-1"));
+        Assert.Contains("is not one case's contribution", refusal.ToString());
     }
 
     [Fact]

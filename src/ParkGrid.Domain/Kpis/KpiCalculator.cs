@@ -56,91 +56,10 @@ public static class KpiCalculator
         var asOf = input.AsOf;
         var today = ChinaTime.DateOf(asOf);
 
-        // A case reports its own contribution (a tally of one case) on every change, so this runs per case event: the maps'
-        // builders are made only when an entry is added, and the inspection and subsidy parts only when there are any.
-        var tally = KpiTally.Empty;
-        ImmutableSortedDictionary<string, ScoreSum>.Builder? enterpriseSatisfaction = null;
-        ImmutableSortedDictionary<string, DepartmentTally>.Builder? departments = null;
-        ImmutableSortedDictionary<CaseCategory, int>.Builder? byCategory = null;
-        var satisfaction = Histogram.Empty;
-        var timeToResolve = Histogram.Empty;
-        Ratio response = default, resolution = default, reopen = default, clockOverdue = default;
-        EscalationCounts escalations = default;
-        int open = 0, openOverdue = 0, substantiated = 0, unfounded = 0, accountability = 0;
-
-        foreach (var c in input.Cases)
-        {
-            var closed = c.IsClosed;
-            if (!closed)
-            {
-                open++;
-                if (c.ActiveClock is { } active && active.Clock.IsBreachedAt(asOf)) openOverdue++;
-            }
-
-            // Response: the acknowledgment clock, once decided.
-            if (c.LatestClock(SlaKind.Acknowledge)?.Clock is { } ack && Decided(ack, asOf))
-                response = response.Add(ack.Met);
-
-            // Overdue rate: every decided clock.
-            foreach (var clock in c.Clocks)
-                if (Decided(clock.Clock, asOf))
-                    clockOverdue = clockOverdue.Add(clock.Clock.IsBreachedAt(asOf));
-
-            var hasVerdict = c.FollowUps.Length > 0;
-            if (hasVerdict)
-            {
-                resolution = resolution.Add(c.Status == CaseStatus.Resolved);
-                reopen = reopen.Add(c.ReopenCount > 0);
-                satisfaction = satisfaction.Add(c.Satisfaction!.Value);
-                enterpriseSatisfaction ??= tally.EnterpriseSatisfaction.ToBuilder();
-                enterpriseSatisfaction[c.EnterpriseId] = (enterpriseSatisfaction.TryGetValue(c.EnterpriseId, out var s) ? s : default).Add(c.Satisfaction.Value);
-            }
-            else if (c.Status == CaseStatus.Resolved || c.ReopenCount > 0)
-            {
-                // Resolved or reopened without a recorded follow-up cannot happen through CaseLifecycle; counted defensively.
-                resolution = resolution.Add(c.Status == CaseStatus.Resolved);
-                reopen = reopen.Add(c.ReopenCount > 0);
-            }
-
-            if (c.Status == CaseStatus.Resolved && c.ResolvedAt is { } resolvedAt)
-                timeToResolve = timeToResolve.Add(calendar.WorkingDaysBetween(ChinaTime.DateOf(c.ReceivedAt), ChinaTime.DateOf(resolvedAt)));
-
-            var referred = false;
-            foreach (var e in c.Escalations)
-            {
-                escalations = escalations.Add(e.Step);
-                referred |= e.Step == EscalationStep.AccountabilityReferral;
-            }
-
-            if (referred) accountability++;
-
-            if (HasAction(c, CaseAction.Substantiate))
-            {
-                substantiated++;
-                byCategory ??= tally.SubstantiatedByCategory.ToBuilder();
-                byCategory[c.Category] = (byCategory.TryGetValue(c.Category, out var n) ? n : 0) + 1;
-            }
-
-            if (c.Status == CaseStatus.Unfounded) unfounded++;
-
-            if (c.DepartmentId is { } departmentId)
-            {
-                var rectify = default(Ratio);
-                foreach (var k in c.Clocks)
-                    if (k.Kind == SlaKind.Rectify && Decided(k.Clock, asOf)) rectify = rectify.Add(k.Clock.Met);
-                var deptEscalations = default(EscalationCounts);
-                foreach (var e in c.Escalations)
-                    if (e.DepartmentId == departmentId) deptEscalations = deptEscalations.Add(e.Step);
-                var part = new DepartmentTally(
-                    1,
-                    rectify,
-                    hasVerdict ? Histogram.Empty.Add(c.Satisfaction!.Value) : Histogram.Empty,
-                    hasVerdict ? default(Ratio).Add(c.ReopenCount > 0) : default,
-                    deptEscalations);
-                departments ??= tally.Departments.ToBuilder();
-                departments[departmentId] = departments.TryGetValue(departmentId, out var d) ? d.Combine(part) : part;
-            }
-        }
+        // The cases: the sum of their contributions, each defined once (Contribution), as receivers add them up.
+        var cases = new RunningKpiTally();
+        foreach (var c in input.Cases) cases.Replace(CaseContribution.None, Contribution(c, asOf, calendar));
+        var tally = cases.ToTally();
 
         // Inspections: visits under the policy, in the quarters in scope, for the enterprises in scope.
         var quarters = input.Quarters.Count == 0 ? null : input.Quarters.ToHashSet();
@@ -173,21 +92,6 @@ public static class KpiCalculator
         return tally with
         {
             Enterprises = enterprises?.Count ?? 0,
-            Cases = input.Cases.Count,
-            OpenCases = open,
-            OpenOverdueCases = openOverdue,
-            Response = response,
-            Resolution = resolution,
-            Reopen = reopen,
-            Satisfaction = satisfaction,
-            EnterpriseSatisfaction = enterpriseSatisfaction?.ToImmutable() ?? tally.EnterpriseSatisfaction,
-            TimeToResolve = timeToResolve,
-            ClockOverdue = clockOverdue,
-            Escalations = escalations,
-            SubstantiatedCases = substantiated,
-            UnfoundedCases = unfounded,
-            SubstantiatedByCategory = byCategory?.ToImmutable() ?? tally.SubstantiatedByCategory,
-            AccountabilityCases = accountability,
             Inspections = inspections,
             InspectionVisits = visits,
             EnterpriseQuarters = (enterprises?.Count ?? 0) * (quarters?.Count ?? 0),
@@ -196,7 +100,75 @@ public static class KpiCalculator
             SubsidyDelay = subsidyDelay,
             SubsidiesOverdue = input.Subsidies.Count == 0 ? 0 : SubsidyMonitor.Overdue(input.Subsidies, today, policy, calendar).Count,
             SupervisorUtilisation = new Ratio(input.SupervisorVisitsMade, input.SupervisorVisitCapacity),
-            Departments = departments?.ToImmutable() ?? tally.Departments,
+        };
+    }
+
+    /// <summary>
+    /// One case's part of a tally at <paramref name="asOf"/> (see the definitions on <see cref="KpiTally"/>). A case
+    /// reports it to its receivers on every change; between two changes it only changes at a clock's deadline.
+    /// </summary>
+    public static CaseContribution Contribution(CaseRecord c, Instant asOf, WorkingDayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var closed = c.IsClosed;
+        var openOverdue = !closed && c.ActiveClock is { } active && active.Clock.IsBreachedAt(asOf);
+
+        // Response: the acknowledgment clock, once decided.
+        var response = default(Ratio);
+        if (c.LatestClock(SlaKind.Acknowledge)?.Clock is { } ack && Decided(ack, asOf)) response = response.Add(ack.Met);
+
+        // Overdue rate: every decided clock. Rectification on time: the department's decided rectification clocks.
+        Ratio clockOverdue = default, rectify = default;
+        foreach (var k in c.Clocks)
+        {
+            if (!Decided(k.Clock, asOf)) continue;
+            clockOverdue = clockOverdue.Add(k.Clock.IsBreachedAt(asOf));
+            if (k.Kind == SlaKind.Rectify) rectify = rectify.Add(k.Clock.Met);
+        }
+
+        // A follow-up verdict rates the case; resolved or reopened without one cannot happen through CaseLifecycle, and is
+        // counted defensively (without a score).
+        var hasVerdict = c.FollowUps.Length > 0;
+        Ratio resolution = default, reopen = default;
+        if (hasVerdict || c.Status == CaseStatus.Resolved || c.ReopenCount > 0)
+        {
+            resolution = resolution.Add(c.Status == CaseStatus.Resolved);
+            reopen = reopen.Add(c.ReopenCount > 0);
+        }
+
+        int? timeToResolve = c.Status == CaseStatus.Resolved && c.ResolvedAt is { } resolvedAt
+            ? calendar.WorkingDaysBetween(ChinaTime.DateOf(c.ReceivedAt), ChinaTime.DateOf(resolvedAt))
+            : null;
+
+        EscalationCounts escalations = default, departmentEscalations = default;
+        var referred = false;
+        foreach (var e in c.Escalations)
+        {
+            escalations = escalations.Add(e.Step);
+            referred |= e.Step == EscalationStep.AccountabilityReferral;
+            if (c.DepartmentId is { } department && e.DepartmentId == department) departmentEscalations = departmentEscalations.Add(e.Step);
+        }
+
+        return new CaseContribution
+        {
+            Received = true,
+            Open = !closed,
+            OpenOverdue = openOverdue,
+            Response = response,
+            Resolution = resolution,
+            Reopen = reopen,
+            Satisfaction = hasVerdict ? c.Satisfaction!.Value : null,
+            EnterpriseId = hasVerdict ? c.EnterpriseId : null,
+            TimeToResolve = timeToResolve,
+            ClockOverdue = clockOverdue,
+            Escalations = escalations,
+            Substantiated = HasAction(c, CaseAction.Substantiate) ? c.Category : null,
+            Unfounded = c.Status == CaseStatus.Unfounded,
+            Accountability = referred,
+            DepartmentId = c.DepartmentId,
+            RectifyOnTime = c.DepartmentId is null ? default : rectify,
+            DepartmentEscalations = departmentEscalations,
         };
     }
 

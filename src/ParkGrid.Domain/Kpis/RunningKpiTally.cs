@@ -49,6 +49,81 @@ public sealed class RunningKpiTally
         if (!ReferenceEquals(next, KpiTally.Empty)) Apply(next, +1);
     }
 
+    /// <summary>Replaces one case's part: the same result as <c>tally.Replace(previous.ToTally(), next.ToTally())</c>, without
+    /// building either tally.</summary>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> holds a record this tally does not; nothing changed.</exception>
+    public void Replace(CaseContribution previous, CaseContribution next)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        if (previous.Received)
+        {
+            EnsureHolds(previous);
+            Apply(previous, -1);
+        }
+
+        if (next.Received) Apply(next, +1);
+    }
+
+    private void EnsureHolds(CaseContribution c)
+    {
+        if (c.Satisfaction is { } score)
+        {
+            _satisfaction.EnsureHolds(score);
+            if (c.EnterpriseId is { } enterprise && !_enterpriseSatisfaction.ContainsKey(enterprise)) throw NoEntry(enterprise);
+        }
+
+        if (c.TimeToResolve is { } days) _timeToResolve.EnsureHolds(days);
+        if (c.Substantiated is { } category && !_substantiatedByCategory.ContainsKey(category)) throw NoEntry(category);
+        if (c.DepartmentId is { } department)
+        {
+            if (!_departments.TryGetValue(department, out var mine)) throw NoEntry(department);
+            if (c.Satisfaction is { } s) mine.EnsureHoldsScore(s);
+        }
+    }
+
+    /// <summary>Adds (sign +1) or subtracts (sign −1, checked first) a case's part, field by field as <see cref="Apply(KpiTally, int)"/>
+    /// does for the equivalent tally.</summary>
+    private void Apply(CaseContribution c, int sign)
+    {
+        _cases += sign;
+        if (c.Open) _openCases += sign;
+        if (c.OpenOverdue) _openOverdueCases += sign;
+        _response = Plus(_response, c.Response, sign);
+        _resolution = Plus(_resolution, c.Resolution, sign);
+        _reopen = Plus(_reopen, c.Reopen, sign);
+        if (c.Satisfaction is { } score)
+        {
+            _satisfaction.Apply(score, sign);
+            if (c.EnterpriseId is { } enterprise)
+            {
+                var sum = _enterpriseSatisfaction.GetValueOrDefault(enterprise) + new ScoreSum(sign * score, sign);
+                if (sign < 0 && sum is { Count: 0, Sum: 0 }) _enterpriseSatisfaction.Remove(enterprise);
+                else _enterpriseSatisfaction[enterprise] = sum;
+            }
+        }
+
+        if (c.TimeToResolve is { } days) _timeToResolve.Apply(days, sign);
+        _clockOverdue = Plus(_clockOverdue, c.ClockOverdue, sign);
+        _escalations = Plus(_escalations, c.Escalations, sign);
+        if (c.Substantiated is { } category)
+        {
+            _substantiatedCases += sign;
+            var left = _substantiatedByCategory.GetValueOrDefault(category) + sign;
+            if (sign < 0 && left == 0) _substantiatedByCategory.Remove(category);
+            else _substantiatedByCategory[category] = left;
+        }
+
+        if (c.Unfounded) _unfoundedCases += sign;
+        if (c.Accountability) _accountabilityCases += sign;
+        if (c.DepartmentId is { } department)
+        {
+            if (!_departments.TryGetValue(department, out var mine)) _departments[department] = mine = new RunningDepartmentTally();
+            mine.Apply(c, sign);
+            if (sign < 0 && mine.IsEmpty) _departments.Remove(department);
+        }
+    }
+
     /// <summary>Refuses (before any change) a subtraction of map entries or histogram samples this tally does not hold,
     /// with the message the immutable tally gives.</summary>
     private void EnsureHolds(KpiTally t)
@@ -206,6 +281,37 @@ public sealed class RunningDepartmentTally
         Apply(next, +1);
     }
 
+    /// <summary>Replaces one case's part in this department's tally (<paramref name="departmentId"/>): the same result as
+    /// <c>Replace(previous.DepartmentPart(id), next.DepartmentPart(id))</c>; a part of another department counts as none.</summary>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> holds a score this tally does not; nothing changed.</exception>
+    public void Replace(CaseContribution previous, CaseContribution next, string departmentId)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        if (previous.DepartmentId == departmentId)
+        {
+            if (previous.Satisfaction is { } score) EnsureHoldsScore(score);
+            Apply(previous, -1);
+        }
+
+        if (next.DepartmentId == departmentId) Apply(next, +1);
+    }
+
+    internal void EnsureHoldsScore(int score) => _satisfaction.EnsureHolds(score);
+
+    /// <summary>A case's part (as <see cref="CaseContribution.DepartmentPart"/>), added or subtracted.</summary>
+    internal void Apply(CaseContribution c, int sign)
+    {
+        _cases += sign;
+        _rectifyOnTime = RunningKpiTally.Plus(_rectifyOnTime, c.RectifyOnTime, sign);
+        _escalations = RunningKpiTally.Plus(_escalations, c.DepartmentEscalations, sign);
+        if (c.Satisfaction is { } score)
+        {
+            _reopen = RunningKpiTally.Plus(_reopen, c.Reopen, sign);
+            _satisfaction.Apply(score, sign);
+        }
+    }
+
     internal void EnsureHolds(DepartmentTally t) => _satisfaction.EnsureHolds(t.Satisfaction);
 
     internal void Apply(DepartmentTally t, int sign)
@@ -238,6 +344,20 @@ internal sealed class RunningHistogram
             var held = _counts.GetValueOrDefault(value);
             if (held < count) throw new ArgumentException($"Cannot subtract {count} sample(s) of {value}: the histogram holds {held}.", "other");
         }
+    }
+
+    /// <summary>One sample of <paramref name="value"/> is held (before it is subtracted).</summary>
+    public void EnsureHolds(int value)
+    {
+        if (_counts.GetValueOrDefault(value) < 1) throw new ArgumentException($"Cannot subtract 1 sample(s) of {value}: the histogram holds {_counts.GetValueOrDefault(value)}.", "other");
+    }
+
+    /// <summary>Adds (sign +1) or subtracts (sign −1) one sample of <paramref name="value"/>.</summary>
+    public void Apply(int value, int sign)
+    {
+        var left = _counts.GetValueOrDefault(value) + sign;
+        if (left == 0) _counts.Remove(value);
+        else _counts[value] = left;
     }
 
     public void Apply(Histogram h, int sign)

@@ -17,15 +17,6 @@ internal static class CaseSummaries
             r.EscalationLevel, r.FollowUpDueOn, r.LookBackDueOn, r.Satisfaction, r.ReopenCount, r.IsClosed);
     }
 
-    /// <summary>
-    /// One case's contribution to its park's KPI tally, judged at <paramref name="now"/>. Between two such instants it
-    /// only changes at a clock's deadline, and the case wakes at every deadline, so the sum of the contributions a park
-    /// holds is the park's tally at any instant. (The policy only matters for inspections and subsidies, which a case
-    /// contribution has none of.)
-    /// </summary>
-    public static KpiTally Contribution(CaseRecord r, Instant now, WorkingDayCalendar calendar) =>
-        KpiCalculator.Tally(new KpiInput { AsOf = now, Cases = [r] }, Policy.Default, calendar);
-
     public static bool Matches(this CaseSummary c, CaseFilter filter) =>
         (filter.Status is not { } s || c.Status == s) &&
         (filter.Category is not { } k || c.Category == k) &&
