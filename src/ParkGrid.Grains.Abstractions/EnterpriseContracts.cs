@@ -55,7 +55,7 @@ public sealed record OpenSubsidy(string EnterpriseId, string SubsidyId, LocalDat
 /// <summary>What an enterprise tells its park after its inspections or paid subsidies changed (idempotent by revision).</summary>
 /// <param name="Previous">Its KPI contribution (inspections, visits, quarters over threshold, paid subsidies) as last reported.</param>
 /// <param name="OpenSubsidies">Every unpaid subsidy (replaces the previous list).</param>
-public sealed record EnterpriseReport(string EnterpriseId, long Revision, KpiTally Previous, KpiTally Current, IReadOnlyList<OpenSubsidy> OpenSubsidies);
+public sealed record EnterpriseReport(string EnterpriseId, long Revision, EnterpriseContribution Previous, EnterpriseContribution Current, IReadOnlyList<OpenSubsidy> OpenSubsidies);
 
 /// <summary>An enterprise as a client reads it.</summary>
 /// <param name="Satisfaction">Mean of the last follow-up scores of its rated cases (0–100), if any.</param>

@@ -49,8 +49,8 @@ public sealed class EnterpriseState
     public List<CaseFiling> Filings { get; set; } = [];
     public long Revision { get; set; }
     public long ReportedRevision { get; set; }
-    public KpiTally Reported { get; set; } = KpiTally.Empty;
-    public KpiTally? Pending { get; set; }
+    public EnterpriseContribution Reported { get; set; } = EnterpriseContribution.None;
+    public EnterpriseContribution? Pending { get; set; }
     public long PendingRevision { get; set; }
     public bool PendingAttempted { get; set; }
     public int DeliveryFailures { get; set; }
@@ -441,7 +441,7 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
     /// (and the quarters over the threshold), and its paid subsidies (on time = paid by the grace end fixed at promise;
     /// delay in working days). Unpaid subsidies go to the park as a list, since their delay grows every day.
     /// </summary>
-    private KpiTally Contribution(Policy policy, IReadOnlyList<InspectionBurden>? burden = null)
+    private EnterpriseContribution Contribution(Policy policy, IReadOnlyList<InspectionBurden>? burden = null)
     {
         burden ??= InspectionBurdenMonitor.Burden(S.Inspections, policy);
         var onTime = default(Ratio);
@@ -462,7 +462,7 @@ public sealed class EnterpriseGrain : Grain, IEnterpriseGrain
             if (b.OverThreshold) over++;
         }
 
-        return KpiTally.Empty with
+        return new EnterpriseContribution
         {
             Inspections = S.Settled.Inspections + inspections,
             InspectionVisits = S.Settled.Visits + visits,

@@ -543,6 +543,37 @@ public class KpiTests
     }
 
     [Fact]
+    public void Replacing_enterprise_contributions_in_place_gives_what_replacing_their_tallies_gives()
+    {
+        EnterpriseContribution[] parts =
+        [
+            EnterpriseContribution.None,
+            new() { Inspections = 3, InspectionVisits = 2 },
+            new() { Inspections = 5, InspectionVisits = 4, EnterpriseQuartersOverThreshold = 1 },
+            new() { Inspections = 1, InspectionVisits = 1, SubsidyOnTime = new Ratio(1, 2), SubsidyDelay = Histogram.Of([0, 7]) },
+            new() { SubsidyOnTime = new Ratio(0, 1), SubsidyDelay = Histogram.Of([7]) },
+        ];
+        var all = KpiTally.Combine(parts.Select(p => p.ToTally()).Append(KpiCalculator.Tally(ParkA(), P, Cn)));
+        var running = new RunningKpiTally(all);
+        foreach (var previous in parts)
+        {
+            foreach (var next in parts)
+            {
+                running.Replace(previous, next);
+                Assert.Equal(Json(all.Replace(previous.ToTally(), next.ToTally())), Json(running.ToTally()));
+                running.Replace(next, previous);
+            }
+        }
+
+        Assert.Equal(Json(all), Json(running.ToTally()));
+
+        // A delay the tally does not hold is refused before anything changes.
+        var empty = new RunningKpiTally();
+        Assert.Throws<ArgumentException>(() => empty.Replace(parts[3], EnterpriseContribution.None));
+        Assert.Equal(Json(KpiTally.Empty), Json(empty.ToTally()));
+    }
+
+    [Fact]
     public void A_tally_read_back_from_JSON_keeps_ordinal_key_order()
     {
         var t = KpiTally.Empty with

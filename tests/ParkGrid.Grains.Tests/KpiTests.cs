@@ -196,11 +196,14 @@ public class KpiTests
     }
 
     [Fact]
-    public async Task A_case_stored_with_its_KPI_part_as_a_one_case_tally_reads_back_and_carries_on()
+    public async Task Cases_and_enterprises_stored_with_their_KPI_parts_as_tallies_read_back_and_carry_on()
     {
-        // Case states stored before contributions had their own type hold the reported part as a one-case KpiTally.
+        // States stored before contributions had their own types hold the reported part as a KpiTally: a case its one-case
+        // tally, an enterprise a tally of its inspections and paid subsidies.
         var storage = new MemoryGrainStorage();
         using var w = new World(At(2025, 11, 3, 8), configure: b => b.UseStorage(storage)).Setup(P);
+        w.Run(g => g.GetGrain<IDepartmentGrain>("ecology").PlanInspections(
+            [.. new[] { 5, 6, 7, 10, 24 }.Select(day => new PlannedInspection("xa-0001", D(2025, 11, day)))])); // 4 visits by 11-10: over the threshold of 3
         w.AdvanceTo(2025, 11, 4, 9);
         w.File("old-1", CaseCategory.SlowApproval);
         w.Run(async g =>
@@ -213,6 +216,13 @@ public class KpiTests
         w.AdvanceTo(2025, 11, 20, 12); // never rectified: breached, escalation steps addressed to approval
         var id = new GrainId("case", "old-1");
         w.Run(_ => w.Host.Runtime.DeactivateAsync(id));
+        var enterpriseId = new GrainId("enterprise", "xa-0001");
+        w.Run(_ => w.Host.Runtime.DeactivateAsync(enterpriseId));
+        var enterpriseState = await storage.ReadAsync<JsonObject>("enterprise", enterpriseId);
+        var enterprisePart = enterpriseState.State!["reported"].Deserialize<EnterpriseContribution>(ParkGridJson.Options)!;
+        Assert.Equal((4, 1), (enterprisePart.Inspections, enterprisePart.EnterpriseQuartersOverThreshold)); // the fifth comes after the rewrite
+        enterpriseState.State["reported"] = JsonSerializer.SerializeToNode(enterprisePart.ToTally(), ParkGridJson.Options);
+        await storage.WriteAsync("enterprise", enterpriseId, enterpriseState.State, enterpriseState.Version);
 
         var stored = await storage.ReadAsync<JsonObject>("case", id);
         var state = stored.State!;
@@ -234,10 +244,14 @@ public class KpiTests
         w.AdvanceTo(2025, 11, 27, 12);
         var record = w.CaseSnapshot("old-1").Record;
         Assert.Equal(CaseStatus.Resolved, record.Status);
+        var inspections = w.Run(g => g.GetGrain<IEnterpriseGrain>("xa-0001").GetSnapshot()).Inspections;
+        Assert.Equal(5, inspections.Count);
+        var burdenCase = w.CaseSnapshot("xa-0001-inspections-2025q4").Record; // raised by the fourth visit
         var batch = KpiCalculator.Tally(new KpiInput
         {
             AsOf = w.Now,
-            Cases = [record],
+            Cases = [record, burdenCase],
+            Inspections = inspections,
             EnterpriseIds = ["xa-0001", "xa-0002", "xa-0003"],
             Quarters = [new Quarter(2025, 4)],
         }, P, WorkingDayCalendar.China);

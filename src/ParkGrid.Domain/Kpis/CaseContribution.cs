@@ -125,13 +125,7 @@ public sealed record CaseContribution
             DepartmentEscalations = tally.Departments.Values.FirstOrDefault()?.Escalations ?? default,
         };
         // A tally of several cases, or with parts no case has (inspections, subsidies, enterprises), is not one case's part.
-        var department = tally.Departments.Values.FirstOrDefault();
-        if (tally.Cases > 1 || tally.OpenCases > tally.Cases || tally.EnterpriseSatisfaction.Count > 1 || tally.SubstantiatedByCategory.Count > 1 ||
-            tally.Departments.Count > 1 || tally.Satisfaction.Count > 1 || tally.TimeToResolve.Count > 1 ||
-            (department is not null && (department.Cases != 1 || department.Satisfaction.Count != tally.Satisfaction.Count)) ||
-            tally.Enterprises != 0 || tally.Inspections != 0 || tally.InspectionVisits != 0 || tally.EnterpriseQuarters != 0 ||
-            tally.EnterpriseQuartersOverThreshold != 0 || tally.SubsidyOnTime != default || !tally.SubsidyDelay.Counts.IsEmpty ||
-            tally.SubsidiesOverdue != 0 || tally.SupervisorUtilisation != default)
+        if (!tally.IsExactly(contribution.ToTally()))
             throw new ArgumentException($"The tally is not one case's contribution: it holds {tally.Cases} cases, {tally.Departments.Count} departments, " +
                                         $"{tally.Inspections} inspections and {tally.SubsidyOnTime.Denominator} decided subsidies.", nameof(tally));
         return contribution;

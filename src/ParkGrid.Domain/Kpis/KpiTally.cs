@@ -129,6 +129,30 @@ public sealed record KpiTally
 
     private readonly ImmutableSortedDictionary<string, DepartmentTally> _departments = s_noDepartments;
 
+    /// <summary>No records at all: every count zero and every map and histogram empty (equal to <see cref="Empty"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEmpty =>
+        Cases == 0 && OpenCases == 0 && OpenOverdueCases == 0 && Response == default && Resolution == default && Reopen == default &&
+        Satisfaction.Counts.IsEmpty && EnterpriseSatisfaction.IsEmpty && TimeToResolve.Counts.IsEmpty && ClockOverdue == default &&
+        Escalations == default && SubstantiatedCases == 0 && UnfoundedCases == 0 && SubstantiatedByCategory.IsEmpty && AccountabilityCases == 0 &&
+        Enterprises == 0 && Inspections == 0 && InspectionVisits == 0 && EnterpriseQuarters == 0 && EnterpriseQuartersOverThreshold == 0 &&
+        SubsidyOnTime == default && SubsidyDelay.Counts.IsEmpty && SubsidiesOverdue == 0 && SupervisorUtilisation == default && Departments.IsEmpty;
+
+    /// <summary>Whether <paramref name="part"/> is all of this tally: taking it out leaves nothing (a part that is not
+    /// in the tally at all is not all of it either).</summary>
+    public bool IsExactly(KpiTally part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        try
+        {
+            return Subtract(part).IsEmpty;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The tally of the union of both tallies' records.</summary>
     public KpiTally Combine(KpiTally other)
     {

@@ -65,6 +65,26 @@ public sealed class RunningKpiTally
         if (next.Received) Apply(next, +1);
     }
 
+    /// <summary>Replaces one enterprise's part: the same result as <c>tally.Replace(previous.ToTally(), next.ToTally())</c>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> holds a subsidy delay this tally does not; nothing changed.</exception>
+    public void Replace(EnterpriseContribution previous, EnterpriseContribution next)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        _subsidyDelay.EnsureHolds(previous.SubsidyDelay);
+        Apply(previous, -1);
+        Apply(next, +1);
+    }
+
+    private void Apply(EnterpriseContribution e, int sign)
+    {
+        _inspections += sign * e.Inspections;
+        _inspectionVisits += sign * e.InspectionVisits;
+        _enterpriseQuartersOverThreshold += sign * e.EnterpriseQuartersOverThreshold;
+        _subsidyOnTime = Plus(_subsidyOnTime, e.SubsidyOnTime, sign);
+        _subsidyDelay.Apply(e.SubsidyDelay, sign);
+    }
+
     private void EnsureHolds(CaseContribution c)
     {
         if (c.Satisfaction is { } score)
