@@ -367,17 +367,7 @@ public class KpiTests
         var running = new RunningKpiTally(all);
         Assert.Equal(Json(all), Json(running.ToTally()));
         Assert.Equal(all.Cases, running.Cases);
-        foreach (var previous in tallies)
-        {
-            foreach (var next in tallies)
-            {
-                running.Replace(previous, next);
-                Assert.Equal(Json(all.Replace(previous, next)), Json(running.ToTally()));
-                running.Replace(next, previous); // back to all, so every previous is held again
-            }
-        }
-
-        Assert.Equal(Json(all), Json(running.ToTally()));
+        AssertEveryReplacementInPlaceMatches(all, tallies, t => t, (r, previous, next) => r.Replace(previous, next));
 
         // Built up from nothing, one contribution at a time, and emptied again.
         var fromNothing = new RunningKpiTally();
@@ -486,23 +476,31 @@ public class KpiTests
         Assert.Same(CaseContribution.None, CaseContribution.FromTally(KpiTally.Empty));
     }
 
-    [Fact]
-    public void Replacing_case_contributions_in_place_gives_what_replacing_their_tallies_gives()
+    /// <summary>In a running tally of <paramref name="all"/>, replacing any part by any other (then back) gives what the
+    /// immutable <see cref="KpiTally.Replace"/> of their tallies gives, and it ends where it began.</summary>
+    private static void AssertEveryReplacementInPlaceMatches<TPart>(KpiTally all, TPart[] parts, Func<TPart, KpiTally> toTally,
+        Action<RunningKpiTally, TPart, TPart> replace)
     {
-        var contributions = Contributions();
-        var all = KpiTally.Combine(contributions.Select(c => c.ToTally()));
         var running = new RunningKpiTally(all);
-        foreach (var previous in contributions)
+        foreach (var previous in parts)
         {
-            foreach (var next in contributions)
+            foreach (var next in parts)
             {
-                running.Replace(previous, next);
-                Assert.Equal(Json(all.Replace(previous.ToTally(), next.ToTally())), Json(running.ToTally()));
-                running.Replace(next, previous);
+                replace(running, previous, next);
+                Assert.Equal(Json(all.Replace(toTally(previous), toTally(next))), Json(running.ToTally()));
+                replace(running, next, previous);
             }
         }
 
         Assert.Equal(Json(all), Json(running.ToTally()));
+    }
+
+    [Fact]
+    public void Replacing_case_contributions_in_place_gives_what_replacing_their_tallies_gives()
+    {
+        var contributions = Contributions();
+        AssertEveryReplacementInPlaceMatches(KpiTally.Combine(contributions.Select(c => c.ToTally())), contributions, c => c.ToTally(),
+            (running, previous, next) => running.Replace(previous, next));
 
         // Each department's running tally takes its own part of every pair, and nothing of another department's.
         foreach (var department in contributions.Select(c => c.DepartmentId).OfType<string>().Distinct())
@@ -553,19 +551,8 @@ public class KpiTests
             new() { Inspections = 1, InspectionVisits = 1, SubsidyOnTime = new Ratio(1, 2), SubsidyDelay = Histogram.Of([0, 7]) },
             new() { SubsidyOnTime = new Ratio(0, 1), SubsidyDelay = Histogram.Of([7]) },
         ];
-        var all = KpiTally.Combine(parts.Select(p => p.ToTally()).Append(KpiCalculator.Tally(ParkA(), P, Cn)));
-        var running = new RunningKpiTally(all);
-        foreach (var previous in parts)
-        {
-            foreach (var next in parts)
-            {
-                running.Replace(previous, next);
-                Assert.Equal(Json(all.Replace(previous.ToTally(), next.ToTally())), Json(running.ToTally()));
-                running.Replace(next, previous);
-            }
-        }
-
-        Assert.Equal(Json(all), Json(running.ToTally()));
+        AssertEveryReplacementInPlaceMatches(KpiTally.Combine(parts.Select(p => p.ToTally()).Append(KpiCalculator.Tally(ParkA(), P, Cn))), parts,
+            p => p.ToTally(), (running, previous, next) => running.Replace(previous, next));
 
         // A delay the tally does not hold is refused before anything changes.
         var empty = new RunningKpiTally();
