@@ -55,6 +55,7 @@ public sealed class PendingCaseReport
 
     [JsonConverter(typeof(StoredContributionConverter))]
     public CaseContribution Current { get; set; } = CaseContribution.None;
+
     public string? DepartmentId { get; set; }
     public int Escalations { get; set; }
     public bool Clarification { get; set; }

@@ -203,6 +203,7 @@ public sealed class DepartmentGrain : Grain, IDepartmentGrain
             if (known > 0) known--;
             else S.RecentEscalations.Add(new EscalationNotice(c.CaseId, c.ParkId, c.EnterpriseId, e));
         }
+
         if (S.RecentEscalations.Count > RecentCapacity) S.RecentEscalations.RemoveRange(0, S.RecentEscalations.Count - RecentCapacity);
         if (mine && !c.Closed) S.Open[c.CaseId] = c;
         else S.Open.Remove(c.CaseId);
