@@ -14,6 +14,24 @@ public class CaseLifecycleTests
     private static readonly CaseIntake Intake = new("case/xa-0001", CaseChannel.ContactPointVisit, CaseCategory.SubsidyNotPaidOnTime,
         "enterprise/xa-0001", "park/xiangan-digital", "奖补资金未到账");
 
+    [Fact]
+    public void Cases_taking_the_same_steps_share_their_history_texts()
+    {
+        // A case keeps its history for as long as it lives; equal details are one string, not a copy per case.
+        var a = CaseIn(CaseStatus.Resolved);
+        var b = CaseIn(CaseStatus.Resolved, Intake with { CaseId = "case/xa-0002", EnterpriseId = "enterprise/xa-0002" });
+        Assert.Equal(a.History.Length, b.History.Length);
+        var shared = 0;
+        for (var i = 1; i < a.History.Length; i++) // the first entry names the enterprise, so it differs
+        {
+            Assert.Equal(a.History[i].Detail, b.History[i].Detail);
+            if (a.History[i].Detail is not null && ReferenceEquals(a.History[i].Detail, b.History[i].Detail)) shared++;
+        }
+
+        Assert.Equal(a.History.Skip(1).Count(e => e.Detail is not null), shared);
+        Assert.Contains(a.History, e => e.Detail == "department=department/finance"); // a text built afresh at each step
+    }
+
     private static Instant Step(int i) => At(2025, 9, 1, 9).Plus(Duration.FromHours(i));
 
     /// <summary>A case driven along the happy path to <paramref name="status"/>, one hour per step from Mon 2025-09-01 09:00.</summary>

@@ -365,7 +365,7 @@ public sealed class CaseLifecycle
         {
             PolicyName = Policy.Name,
             PolicyVersion = Policy.Version,
-            History = before.History.Add(new CaseEvent(sequence, at, actor, action, before.Status, after.Status, detail)),
+            History = before.History.Add(new CaseEvent(sequence, at, actor, action, before.Status, after.Status, SharedTexts.Share(detail))),
         };
     }
 
