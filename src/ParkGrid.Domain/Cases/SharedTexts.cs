@@ -3,7 +3,7 @@ namespace ParkGrid.Domain.Cases;
 /// <summary>
 /// A small, lossy table of history texts, so that equal texts share one string. Most details repeat word for word from
 /// case to case ("ack clock stopped (met); verify clock 3 working days", "department=market"), and a case keeps its
-/// history as long as it lives: a national simulation held about 0.2 GB of such copies. Each slot keeps the last text
+/// history as long as it lives: a national simulation held up to about 0.2 GB of such copies. Each slot keeps the last text
 /// that hashed to it, so the table never grows and a text seen once costs nothing but the lookup. Sharing changes no
 /// value, only which equal string instance a history entry holds; a race between threads at worst misses a share.
 /// </summary>
