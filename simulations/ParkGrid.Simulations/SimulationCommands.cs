@@ -137,7 +137,7 @@ public static class SimulationCommands
         var known = gen0MaxBudget > 0;
         if (scenario.EnterpriseCount < LargeScenarioEnterprises || gen0MaxBudget >= LargeGen0Budget ||
             (!known && Set("GCgen0size") && Set("GCSegmentSize"))) return null;
-        var budget = known ? string.Create(CultureInfo.InvariantCulture, $"{gen0MaxBudget / 1048576.0:N0} MiB") : "not reported by the runtime";
+        var budget = DescribeGen0Budget(gen0MaxBudget);
         // Set alone, the gen0 size stays capped at half the default segment (about 128 MiB): it changes nothing.
         if (Set("GCgen0size") && !Set("GCSegmentSize"))
             return $"hint: DOTNET_GCgen0size is set but DOTNET_GCSegmentSize is not, so the gen0 budget stays at most half the default segment (gen0 budget {budget}). " +
@@ -155,6 +155,12 @@ public static class SimulationCommands
     /// not report it.</summary>
     public static long Gen0MaxBudget() =>
         GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value) ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>A gen0 budget as <see cref="Gen0MaxBudget"/> gives it, for people: "1,024 MiB", or that the runtime did not
+    /// report it (0).</summary>
+    public static string DescribeGen0Budget(long gen0MaxBudget) => gen0MaxBudget > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{gen0MaxBudget / 1048576.0:N0} MiB")
+        : "not reported by the runtime";
 
     /// <summary>The environment variables that give the runtime a 1 GiB gen0 budget (the segment size must be twice that).</summary>
     public const string GcBudgetEnvironment = "DOTNET_GCgen0size=0x40000000 DOTNET_GCSegmentSize=0x80000000";

@@ -41,7 +41,7 @@ var dir = FindScenarios();
 var gen0Budget = SimulationCommands.Gen0MaxBudget();
 Console.WriteLine($"ParkGrid simulation benchmarks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
                   $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (DOTNET_gcServer=1 selects server GC), " +
-                  $"gen0 budget at most {gen0Budget / 1048576.0:N0} MiB" +
+                  $"gen0 budget {(gen0Budget > 0 ? "at most " : "")}{SimulationCommands.DescribeGen0Budget(gen0Budget)}" +
                   (gen0Budget >= SimulationCommands.LargeGen0Budget ? "" : $" ({SimulationCommands.GcBudgetEnvironment} gives 1 GiB)"));
 
 if (Want("events") || Want("xiangan"))

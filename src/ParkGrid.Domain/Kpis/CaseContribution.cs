@@ -104,6 +104,7 @@ public sealed record CaseContribution
     public static CaseContribution FromTally(KpiTally tally)
     {
         ArgumentNullException.ThrowIfNull(tally);
+        var department = tally.Departments.Values.FirstOrDefault();
         var contribution = tally.Cases == 0 ? None : new CaseContribution
         {
             Received = true,
@@ -121,8 +122,8 @@ public sealed record CaseContribution
             Unfounded = tally.UnfoundedCases == 1,
             Accountability = tally.AccountabilityCases == 1,
             DepartmentId = tally.Departments.Keys.FirstOrDefault(),
-            RectifyOnTime = tally.Departments.Values.FirstOrDefault()?.RectifyOnTime ?? default,
-            DepartmentEscalations = tally.Departments.Values.FirstOrDefault()?.Escalations ?? default,
+            RectifyOnTime = department?.RectifyOnTime ?? default,
+            DepartmentEscalations = department?.Escalations ?? default,
         };
         // A tally of several cases, or with parts no case has (inspections, subsidies, enterprises), is not one case's part.
         if (!tally.IsExactly(contribution.ToTally()))
