@@ -37,6 +37,28 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void Turns_are_counted_by_grain_type_and_add_up_to_all_turns()
+    {
+        using var host = TestHosts.Deterministic(b => b.Configure(o => o.CollectionAge = Duration.FromDays(1)));
+        var timer = host.GrainFactory.GetGrain<ITimerGrain>("t");
+        var ping = host.GrainFactory.GetGrain<IPingGrain>("p");
+        host.Run(() => timer.Start(Duration.FromHours(1), Duration.FromHours(1), keepAlive: true));
+        host.Run(async () =>
+        {
+            for (var i = 0; i < 3; i++) await ping.Hello();
+        });
+        host.AdvanceBy(Duration.FromHours(10));
+        var ticks = host.Run(() => timer.Ticks());
+
+        var turns = host.TurnsByGrainType;
+        Assert.Equal(10, ticks.Length);
+        Assert.Equal(1 + 3, turns["ping"]);                      // its activation and three calls
+        Assert.Equal(1 + 1 + ticks.Length + 1, turns["timer"]);  // activation, Start, the ticks, Ticks
+        Assert.Equal(host.TurnsExecuted, turns.Values.Sum());
+        Assert.DoesNotContain("counter", turns.Keys);            // registered, never called
+    }
+
+    [Fact]
     public void Random_streams_are_named_by_run_grain_and_purpose()
     {
         var streams = new RandomStreams(42);

@@ -33,7 +33,7 @@ if (scenarioFile is not null && parts.Count == 0) parts.Add("scenario");
 
 // --allocations: time the collections by generation and sample allocations by type during the single-replication parts.
 using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
-// --calls: the calls per grain method for every single-replication part (Xiang'an always prints them).
+// --calls: the turns per grain type and the calls per grain method for every single-replication part (Xiang'an always prints them).
 var calls = args.Contains("--calls");
 
 bool Want(string p) => parts.Count == 0 || parts.Contains(p);
@@ -87,6 +87,7 @@ return 0;
 static void Single(string label, Scenario s, double budget, AllocationSampler? sampler, bool breakdown = false)
 {
     IReadOnlyList<ParkGrid.Runtime.Metrics.MethodStatistics> methods = [];
+    IReadOnlyDictionary<string, long> turnsByType = new Dictionary<string, long>();
     GC.Collect();
     sampler?.Reset();
     var before = GC.GetTotalAllocatedBytes(true);
@@ -98,7 +99,11 @@ static void Single(string label, Scenario s, double budget, AllocationSampler? s
         OnSetupDone = () => setup = watch.Elapsed,
         OnDay = d => days = d,
         Continue = _ => watch.Elapsed.TotalSeconds < budget,
-        OnFinished = host => methods = host.Runtime.Statistics.Methods(),
+        OnFinished = host =>
+        {
+            methods = host.Runtime.Statistics.Methods();
+            turnsByType = host.TurnsByGrainType;
+        },
         TimeCalls = breakdown,
     });
     var wall = watch.Elapsed;
@@ -111,6 +116,9 @@ static void Single(string label, Scenario s, double budget, AllocationSampler? s
     Console.WriteLine($"  peak working set {process.PeakWorkingSet64 / 1048576.0:N0} MiB; GC heap now {GC.GetTotalMemory(false) / 1048576.0:N0} MiB; allocated {allocated / 1048576.0:N0} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; GC pause {GC.GetTotalPauseDuration().TotalSeconds:0.0} s");
     if (breakdown)
     {
+        // Which grains the turns went to: the grains that outnumber the caches (enterprises, cases) cost the most per turn.
+        Console.WriteLine("  turns per grain type (calls, timer ticks, reminders, activations): " + string.Join(", ",
+            turnsByType.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:N0} ({100.0 * t.Value / result.Turns:0.0}%)")));
         Console.WriteLine("  calls per grain method with the runtime's mean call latency (wall time from call to completion: it includes nested");
         Console.WriteLine("  inline calls and time queued behind other turns, so it is an upper bound on the method's own cost), by calls × mean:");
         foreach (var m in methods.OrderByDescending(m => m.Calls * m.Mean.Ticks).ThenByDescending(m => m.Calls).Take(24))

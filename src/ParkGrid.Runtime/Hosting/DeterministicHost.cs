@@ -33,6 +33,10 @@ public sealed class DeterministicHost : IDisposable
     /// <summary>Turns executed so far (calls, timer ticks, reminders, activations).</summary>
     public long TurnsExecuted { get; private set; }
 
+    /// <summary>Turns executed so far by grain type (types without a turn left out); they add up to <see cref="TurnsExecuted"/>.</summary>
+    public IReadOnlyDictionary<string, long> TurnsByGrainType =>
+        Runtime.Registry.All.Where(c => c.DeterministicTurns > 0).ToDictionary(c => c.GrainTypeName, c => c.DeterministicTurns, StringComparer.Ordinal);
+
     /// <summary>A hash of every turn so far: its virtual time, grain and name, in order.</summary>
     public ulong TraceHash => _traceHash;
 
@@ -105,6 +109,7 @@ public sealed class DeterministicHost : IDisposable
     private void ObserveTurn(Activation activation, string turnName)
     {
         TurnsExecuted++;
+        activation.Class.DeterministicTurns++;
         if (activation.TraceId == 0) activation.TraceId = StableHash.Of(activation.GrainId) | 1;
         if (!_nameHashes.TryGetValue(turnName, out var nameHash)) _nameHashes[turnName] = nameHash = StableHash.Of(turnName);
         _traceHash = StableHash.Mix(_traceHash ^ (ulong)Now.ToUnixTimeTicks()) ^ activation.TraceId;
