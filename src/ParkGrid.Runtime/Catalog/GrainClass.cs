@@ -29,12 +29,12 @@ internal sealed class GrainClass
 
     public Type Type { get; }
     public string GrainTypeName { get; }
+    public bool IsReentrant { get; }
+    public bool IsRemindable { get; }
 
     /// <summary>Turns of this grain type that the deterministic host ran (its one thread counts them; a registry belongs to
     /// one runtime). A field on the class rather than a map in the host: counting costs no lookup per turn.</summary>
     internal long DeterministicTurns;
-    public bool IsReentrant { get; }
-    public bool IsRemindable { get; }
 
     public object Create(Activation activation)
     {
