@@ -49,10 +49,7 @@ public class DomainEventTests
         w.File("ev-3", CaseCategory.SlowApproval);
         w.Run(async g =>
         {
-            var c = g.GetGrain<ICaseGrain>("ev-2");
-            await c.StartVerification("sup-wang");
-            await c.Substantiate("sup-wang", null);
-            await c.Assign("sup-wang", "approval");
+            await World.BringToAssignment(g.GetGrain<ICaseGrain>("ev-2"), "approval");
         });
         int Published() => recorder.Events.Count(e => e.CaseId == "ev-2");
         var assigned = Published();

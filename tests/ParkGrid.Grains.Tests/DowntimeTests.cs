@@ -24,10 +24,8 @@ public class DowntimeTests
             before.File("xa-down-1", CaseCategory.SlowApproval);
             before.Run(async g =>
             {
-                var c = g.GetGrain<ICaseGrain>("xa-down-1");
-                await c.StartVerification("sup-wang");
-                await c.Substantiate("sup-wang", null);
-                await c.Assign("sup-wang", "approval"); // deadline 09-29; steps 09-30, 10-14, 10-21, 10-28 (see EscalationTests)
+                // deadline 09-29; steps 09-30, 10-14, 10-21, 10-28 (see EscalationTests)
+                await World.BringToAssignment(g.GetGrain<ICaseGrain>("xa-down-1"), "approval");
             });
             before.AdvanceTo(2025, 9, 29, 12);
             before.Host.Stop(); // the silo goes down before anything fell due

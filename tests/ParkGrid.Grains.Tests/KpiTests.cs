@@ -208,10 +208,7 @@ public class KpiTests
         w.File("old-1", CaseCategory.SlowApproval);
         w.Run(async g =>
         {
-            var c = g.GetGrain<ICaseGrain>("old-1");
-            await c.StartVerification("sup-wang");
-            await c.Substantiate("sup-wang", null);
-            await c.Assign("sup-wang", "approval");
+            await World.BringToAssignment(g.GetGrain<ICaseGrain>("old-1"), "approval");
         });
         w.AdvanceTo(2025, 11, 20, 12); // never rectified: breached, escalation steps addressed to approval
         var id = new GrainId("case", "old-1");

@@ -27,10 +27,7 @@ public class PersistenceTests
         w.File("xa-case-1", CaseCategory.SlowApproval, accused: "cadre-zhou");
         w.Run(async g =>
         {
-            var c = g.GetGrain<ICaseGrain>("xa-case-1");
-            await c.StartVerification("sup-wang");
-            await c.Substantiate("sup-wang", null);
-            await c.Assign("sup-wang", "approval");
+            await World.BringToAssignment(g.GetGrain<ICaseGrain>("xa-case-1"), "approval");
         });
         w.AdvanceTo(2025, 12, 10, 12); // escalations, a visit round, the subsidy monitor, an inspection
 

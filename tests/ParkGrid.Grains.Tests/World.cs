@@ -74,12 +74,18 @@ internal sealed class World : IDisposable
     public IDepartmentGrain Department(string id) => Grains.GetGrain<IDepartmentGrain>(id);
     public IEnterpriseGrain Enterprise(string id) => Grains.GetGrain<IEnterpriseGrain>(id);
 
-    /// <summary>Verifies and substantiates the case, assigns it to <paramref name="department"/>, which starts rectifying it.</summary>
-    public static async Task<CaseSnapshot> BringToRectification(ICaseGrain c, string department, string supervisor = "sup-wang")
+    /// <summary>Verifies and substantiates the case and assigns it to <paramref name="department"/>, whose deadline clock starts.</summary>
+    public static async Task<CaseSnapshot> BringToAssignment(ICaseGrain c, string department, string supervisor = "sup-wang")
     {
         await c.StartVerification(supervisor);
         await c.Substantiate(supervisor, null);
-        await c.Assign(supervisor, department);
+        return await c.Assign(supervisor, department);
+    }
+
+    /// <summary>Verifies and substantiates the case, assigns it to <paramref name="department"/>, which starts rectifying it.</summary>
+    public static async Task<CaseSnapshot> BringToRectification(ICaseGrain c, string department, string supervisor = "sup-wang")
+    {
+        await BringToAssignment(c, department, supervisor);
         return await c.StartRectification(department);
     }
 
